@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs'
+console.log('cli placeholder', typeof readFileSync)

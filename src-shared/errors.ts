@@ -1,0 +1,56 @@
+// Error codes that cross process boundaries as data ({code, message, details}).
+// Callers branch on `code`; `message` is for people and names the file/thing and the reason.
+export const ERROR_CODES = [
+  // transport / generic
+  'INVALID_REQUEST',
+  'UNAUTHORIZED',
+  'NOT_FOUND',
+  'CANCELLED',
+  'INTERNAL',
+  'UNSUPPORTED',
+  // projects / database
+  'NO_PROJECT_OPEN',
+  'PROJECT_EXISTS',
+  'PROJECT_NOT_FOUND',
+  'DB_FROM_FUTURE',
+  'DB_MIGRATION_FAILED',
+  'FORBIDDEN_PATH',
+  // jobs / workers
+  'JOB_NOT_FOUND',
+  'JOB_STATE',
+  'WORKER_CRASHED',
+  'WORKER_PROTOCOL',
+  // audio
+  'AUDIO_NOT_FOUND',
+  'AUDIO_UNSUPPORTED',
+  'AUDIO_TRUNCATED',
+  'AUDIO_CORRUPT',
+  'AUDIO_EMPTY',
+  'AUDIO_TOO_SHORT',
+  'AUDIO_INVALID_SAMPLES',
+  // models / engine
+  'CHECKPOINT_UNSAFE',
+  'CHECKPOINT_INVALID',
+  'CHECKPOINT_UNSUPPORTED',
+  'MODEL_INVALID',
+  'MODEL_NOT_FOUND',
+  'ENGINE_UNAVAILABLE',
+  // annotations / exports
+  'ANNOTATION_FORMAT',
+  'EXPORT_FAILED',
+  // training
+  'TRAINING_DATA',
+  'PYTHON_UNAVAILABLE',
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+export interface AppErrorData {
+  code: ErrorCode
+  message: string
+  details?: unknown
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
+}
