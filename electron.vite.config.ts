@@ -1,29 +1,43 @@
+import { existsSync, readdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
 
-// Every process entry point the app ships. Workers are separate bundles so the job host can
-// fork them (child_process under plain Node, utilityProcess under Electron).
+// Every main-process entry point the app ships. Each file in src-main/workers/ is its own bundle
+// (out/main/workers/<name>.js) so the job host can start it as a child process
+// (child_process.fork under plain Node, utilityProcess under Electron).
+const workersDir = resolve(__dirname, 'src-main/workers')
+const workerEntries = existsSync(workersDir)
+  ? Object.fromEntries(
+      readdirSync(workersDir)
+        .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+        .map((f) => [`workers/${f.slice(0, -3)}`, resolve(workersDir, f)]),
+    )
+  : {}
+
 const mainEntries: Record<string, string> = {
-  index: 'src-main/app/main.ts',
-  serve: 'src-main/host/serve.ts',
-  cli: 'src-main/cli/main.ts',
+  index: resolve(__dirname, 'src-main/app/main.ts'),
+  serve: resolve(__dirname, 'src-main/host/serve.ts'),
+  cli: resolve(__dirname, 'src-main/cli/main.ts'),
+  ...workerEntries,
 }
 
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: {
-        input: Object.fromEntries(Object.entries(mainEntries).map(([k, v]) => [k, resolve(__dirname, v)])),
-      },
+      rollupOptions: { input: mainEntries },
     },
   },
   preload: {
     build: {
       outDir: 'out/preload',
+      // A sandboxed preload cannot require packages: bundle everything it uses (zod for the
+      // contract's method list) and keep only electron external.
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve(__dirname, 'src-main/app/preload.ts') },
+        external: ['electron'],
         output: { format: 'cjs' },
       },
     },

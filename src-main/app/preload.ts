@@ -1,2 +1,3 @@
 import { contextBridge } from 'electron'
-contextBridge.exposeInMainWorld('openbeats', { ping: () => 'pong' })
+import { contract } from '../../src-shared/contracts'
+contextBridge.exposeInMainWorld('openbeats', { methods: Object.keys(contract) })

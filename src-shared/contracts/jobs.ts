@@ -1,0 +1,71 @@
+// Jobs: everything longer than a moment. A job row in the project DB is the truth; workers are
+// disposable. Each job type has its own params schema (discriminated on `type`); later issues add
+// types here.
+import { z } from 'zod'
+import { method } from './define'
+import { FsPath, Id } from './common'
+
+export const JOB_STATUSES = ['queued', 'running', 'cancelling', 'cancelled', 'failed', 'succeeded', 'interrupted'] as const
+export const JobStatus = z.enum(JOB_STATUSES)
+export type JobStatus = z.infer<typeof JobStatus>
+export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['cancelled', 'failed', 'succeeded']
+
+/** Params per job type. */
+export const ScanFolderParams = z.object({
+  type: z.literal('scan-folder'),
+  folder: FsPath,
+}).strict()
+
+export const JobParams = z.discriminatedUnion('type', [ScanFolderParams])
+export type JobParams = z.infer<typeof JobParams>
+export type JobType = JobParams['type']
+
+export const JobProgress = z.object({
+  done: z.number(),
+  total: z.number().nullable(),
+  unit: z.string(),
+  /** units per second, smoothed */
+  rate: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+  message: z.string().nullable(),
+})
+export type JobProgress = z.infer<typeof JobProgress>
+
+export const JobError = z.object({
+  code: z.string(),
+  message: z.string(),
+  stderrTail: z.string().nullable().optional(),
+})
+
+export const JobSnapshot = z.object({
+  id: Id,
+  type: z.string(),
+  status: JobStatus,
+  params: z.record(z.string(), z.unknown()),
+  progress: JobProgress.nullable(),
+  result: z.unknown().nullable(),
+  error: JobError.nullable(),
+  /** The resource class used for concurrency limits, e.g. 'cpu', 'gpu', 'io'. */
+  resource: z.string(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+})
+export type JobSnapshot = z.infer<typeof JobSnapshot>
+
+export const JobLogLine = z.object({
+  at: z.string(),
+  level: z.enum(['debug', 'info', 'warn', 'error']),
+  message: z.string(),
+})
+export type JobLogLine = z.infer<typeof JobLogLine>
+
+export const jobsContract = {
+  list: method(z.object({ limit: z.number().int().min(1).max(1000).optional(), status: z.array(JobStatus).max(7).optional() }).strict(), z.array(JobSnapshot)),
+  get: method(z.object({ id: Id }).strict(), JobSnapshot),
+  start: method(z.object({ params: JobParams }).strict(), JobSnapshot),
+  cancel: method(z.object({ id: Id }).strict(), JobSnapshot),
+  /** Continue an interrupted (or failed/cancelled, where the type supports it) job. */
+  resume: method(z.object({ id: Id }).strict(), JobSnapshot),
+  logs: method(z.object({ id: Id, limit: z.number().int().min(1).max(10_000).optional() }).strict(), z.array(JobLogLine)),
+}
