@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
 
-// Two projects: everything that can run side by side, and the browser end-to-end suite, which
-// starts servers and Chromium and is kept to one file at a time.
+// Three projects: everything that can run side by side under Node, the renderer's component and
+// store tests under a simulated DOM (happy-dom), and the browser end-to-end suite, which starts
+// servers and Chromium and is kept to one file at a time.
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -15,10 +16,21 @@ export default defineConfig({
           name: 'unit',
           root: '.',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**', 'node_modules/**'],
+          exclude: ['test/e2e/**', 'test/renderer/**', 'node_modules/**'],
           pool: 'forks',
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        plugins: [vue()],
+        test: {
+          name: 'renderer',
+          root: '.',
+          include: ['test/renderer/**/*.test.ts'],
+          environment: 'happy-dom',
+          pool: 'forks',
+          testTimeout: 30_000,
         },
       },
       {

@@ -1,3 +1,8 @@
 import { createApp } from 'vue'
+import { createPinia } from 'pinia'
 import App from './App.vue'
-createApp(App).mount('#app')
+import { createAppRouter } from './router'
+import './styles/tokens.css'
+import './styles/base.css'
+
+createApp(App).use(createPinia()).use(createAppRouter()).mount('#app')
