@@ -66,12 +66,15 @@ if (existsSync(vitestJson)) {
 // 3. pytest for the trainer, when this machine has python3 with torch.
 const trainer = join(root, 'resources', 'trainer')
 if (passthrough.length === 0 && existsSync(join(trainer, 'tests'))) {
-  const probe = spawnSync('python3', ['-c', 'import torch, numpy, pytest'], { stdio: 'ignore' })
+  // Prefer the system interpreter (Debian's python3-torch lives there); a pyenv/venv python3 on
+  // PATH usually lacks torch. OPENBEATS_PYTHON overrides both.
+  const python = process.env.OPENBEATS_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3')
+  const probe = spawnSync(python, ['-c', 'import torch, numpy, pytest'], { stdio: 'ignore' })
   if (probe.status !== 0) {
     console.log('[test] skipping the Python trainer tests: python3 with torch, numpy and pytest is not installed (see README)')
   } else {
     const junit = join(results, 'pytest.xml')
-    run('python3', ['-m', 'pytest', '-q', 'tests', `--junitxml=${junit}`], { cwd: trainer })
+    run(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests', `--junitxml=${junit}`], { cwd: trainer })
     if (existsSync(junit)) {
       const xml = readFileSync(junit, 'utf8')
       const m = xml.match(/<testsuite [^>]*>/)

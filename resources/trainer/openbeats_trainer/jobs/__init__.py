@@ -1,0 +1,1 @@
+"""One module per job type; each exposes `run(spec, runtime, emitter, stop) -> dict` (the `done` fields)."""
