@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { chmodSync, existsSync, readdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
@@ -22,8 +22,18 @@ const mainEntries: Record<string, string> = {
   ...workerEntries,
 }
 
+// `bin` points at out/main/cli.js; npx and npm link need it executable.
+const cliExecutable = {
+  name: 'openbeats-cli-executable',
+  writeBundle(options: { dir?: string }) {
+    const cli = resolve(options.dir ?? 'out/main', 'cli.js')
+    if (existsSync(cli)) chmodSync(cli, 0o755)
+  },
+}
+
 export default defineConfig({
   main: {
+    plugins: [cliExecutable],
     build: {
       outDir: 'out/main',
       rollupOptions: { input: mainEntries },

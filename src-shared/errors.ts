@@ -41,6 +41,11 @@ export const ERROR_CODES = [
   // training
   'TRAINING_DATA',
   'PYTHON_UNAVAILABLE',
+  // projects (appended by the foundation)
+  'FOLDER_NOT_EMPTY',
+  'PROJECT_LOCKED',
+  // embeddings / search (heads & search numeric core)
+  'EMBEDDING_INVALID',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -1,5 +1,4 @@
 // Events pushed from the main process to every connected renderer.
-import { z } from 'zod'
 import { JobSnapshot } from './jobs'
 import { ProjectInfo } from './projects'
 

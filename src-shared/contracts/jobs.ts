@@ -69,3 +69,26 @@ export const jobsContract = {
   resume: method(z.object({ id: Id }).strict(), JobSnapshot),
   logs: method(z.object({ id: Id, limit: z.number().int().min(1).max(10_000).optional() }).strict(), z.array(JobLogLine)),
 }
+
+/** Files and bytes of one kind, in a scan result. */
+export const FileTally = z.object({ files: z.number().int().min(0), bytes: z.number().min(0) })
+export type FileTally = z.infer<typeof FileTally>
+
+/** `result` of a succeeded scan-folder job. */
+export const ScanFolderResult = z.object({
+  folder: z.string(),
+  /** Every regular file under the folder, and their size. */
+  files: z.number().int().min(0),
+  bytes: z.number().min(0),
+  /** Files whose header is a known audio container. */
+  audio: FileTally,
+  /** Per container: wav, w64, flac, mp3, ogg, opus, aiff, m4a. */
+  byFormat: z.record(z.string(), FileTally),
+  /** Named like audio (.wav, .flac …) but not a recognisable audio header: empty, corrupt, AppleDouble. */
+  unrecognised: FileTally,
+  other: FileTally,
+  unreadable: z.number().int().min(0),
+  /** Symbolic links are not followed. */
+  skippedLinks: z.number().int().min(0),
+})
+export type ScanFolderResult = z.infer<typeof ScanFolderResult>

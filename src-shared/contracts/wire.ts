@@ -29,3 +29,12 @@ export const PRELOAD_GLOBAL = 'openbeats'
 /** IPC channel for cancelling a call, and for pushing events to the window. */
 export const IPC_CANCEL_CHANNEL = 'openbeats:cancel'
 export const IPC_EVENT_CHANNEL = 'openbeats:event'
+
+/** Electron IPC: one invoke channel per contract method, e.g. `openbeats:call:projects.open`. */
+export function ipcCallChannel(methodId: string): string {
+  return `openbeats:call:${methodId}`
+}
+
+/** What the preload sends on a call channel. */
+export const IpcCallEnvelope = z.object({ callId: CallId, payload: z.unknown() }).strict()
+export type IpcCallEnvelope = z.infer<typeof IpcCallEnvelope>

@@ -1,0 +1,41 @@
+// What one CLI command is. Adding a command = one file in cli/commands/ and one line in its index.
+import type { ParseArgsConfig } from 'node:util'
+import type { MainServices } from '../services/composition'
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>
+
+export interface CliIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }
+  env: NodeJS.ProcessEnv
+}
+
+export interface CommandContext {
+  positionals: string[]
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>
+  io: CliIO
+  signal: AbortSignal
+  /** The main-process services, built on first use and disposed after the command. */
+  services(): MainServices
+}
+
+export interface CliCommand {
+  name: string
+  /** One line for `openbeats-studio help`. */
+  summary: string
+  /** Arguments after the name, e.g. `PROJECT [--json]`. */
+  usage: string
+  options: OptionSpec
+  positionals: { min: number; max: number }
+  /** Returns the exit code (0 when omitted). */
+  run(ctx: CommandContext): Promise<number | void>
+}
+
+export function stringOption(ctx: CommandContext, name: string): string | undefined {
+  const v = ctx.values[name]
+  return typeof v === 'string' ? v : undefined
+}
+
+export function flagOption(ctx: CommandContext, name: string): boolean {
+  return ctx.values[name] === true
+}

@@ -1,0 +1,12 @@
+import { ScanFolderParams } from '../../../src-shared/contracts'
+import type { JobTypeDefinition } from '../job-type'
+
+/** Counts audio files under a folder; resumes from the last committed batch of headers checked. */
+export const scanFolderJob: JobTypeDefinition = {
+  type: 'scan-folder',
+  params: ScanFolderParams,
+  resource: 'io',
+  worker: 'scan-folder',
+  resumableFrom: ['interrupted', 'failed', 'cancelled'],
+  resumeFrom: (job) => job.checkpoint,
+}
