@@ -1,7 +1,7 @@
 // The composition root: builds every main-process service in order, with plain constructor
 // arguments, and disposes them in reverse. The Electron app, the browser host, the CLI and the
 // tests all start here; they differ only in the shell-specific pieces they pass in.
-import type { ContractHandlers } from '../../src-shared/contracts'
+import { contract, type ContractHandlers } from '../../src-shared/contracts'
 import type { MainCallContext } from '../ipc/router'
 import { createJobManager, type JobManager, type JobManagerTiming } from '../jobs/job-manager'
 import { JobTypeRegistry, type JobTypeDefinition, type ResourceClass } from '../jobs/job-type'
@@ -11,6 +11,7 @@ import type { Logger } from '../runtime/logger'
 import { createAppHandlers, createSettingsHandlers, createSystemHandlers, type FolderPicker } from './app-handlers'
 import { createEventBus, type EventBus } from './event-bus'
 import { createJobHandlers } from './job-handlers'
+import { unbuiltDomain } from './unbuilt-domain'
 import { createMediaService, type MediaService } from './media'
 import { createProjectHandlers } from './project-handlers'
 import { createProjectSession, type ProjectSession } from './project-session'
@@ -67,6 +68,11 @@ export function createMainServices(opts: MainServicesOptions): MainServices {
     system: createSystemHandlers({ pickFolder: opts.pickFolder }),
     projects: createProjectHandlers({ session, recents, events }),
     jobs: createJobHandlers({ jobs, session, events }),
+    recordings: unbuiltDomain('recordings', contract.recordings),
+    labels: unbuiltDomain('labels', contract.labels),
+    annotations: unbuiltDomain('annotations', contract.annotations),
+    detections: unbuiltDomain('detections', contract.detections),
+    models: unbuiltDomain('models', contract.models),
   }
 
   let disposed: Promise<void> | null = null

@@ -4,6 +4,11 @@ import type { CallContext, ContractSpec, DomainClient, DomainHandlers } from './
 import { appContract, settingsContract, systemContract } from './app'
 import { projectsContract } from './projects'
 import { jobsContract } from './jobs'
+import { recordingsContract } from './recordings'
+import { labelsContract } from './labels'
+import { annotationsContract } from './annotations'
+import { detectionsContract } from './detections'
+import { modelsContract } from './models'
 import { events } from './events'
 
 export const contract = {
@@ -12,6 +17,11 @@ export const contract = {
   system: systemContract,
   projects: projectsContract,
   jobs: jobsContract,
+  recordings: recordingsContract,
+  labels: labelsContract,
+  annotations: annotationsContract,
+  detections: detectionsContract,
+  models: modelsContract,
 } satisfies ContractSpec
 
 export { events }
@@ -40,3 +50,8 @@ export * from './app'
 export * from './projects'
 export * from './jobs'
 export * from './wire'
+export * from './recordings'
+export * from './labels'
+export * from './annotations'
+export * from './detections'
+export * from './models'

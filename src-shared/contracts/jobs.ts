@@ -16,7 +16,60 @@ export const ScanFolderParams = z.object({
   folder: FsPath,
 }).strict()
 
-export const JobParams = z.discriminatedUnion('type', [ScanFolderParams])
+/** Import one or more folder trees of recordings (header-only probing; quarantine on bad files). */
+export const ImportParams = z.object({
+  type: z.literal('import'),
+  folders: z.array(FsPath).min(1).max(100),
+  /** Applied to every file whose metadata does not state one (e.g. ×10 bat detectors). */
+  timeExpansion: z.number().positive().max(100).optional(),
+}).strict()
+
+/** Embed every recording with an encoder and score the active heads. */
+export const AnalyzeParams = z.object({
+  type: z.literal('analyze'),
+  /** encoder model id; default: the active encoder */
+  encoderId: Id.optional(),
+  windowS: z.number().positive().max(600).optional(),
+  hopS: z.number().positive().max(600).optional(),
+  /** default: every recording not yet analysed with this encoder and settings */
+  recordingIds: z.array(Id).max(1_000_000).optional(),
+  batchSize: z.number().int().min(1).max(64).optional(),
+}).strict()
+
+/** Recompute detections from stored embeddings (heads, thresholds or merge rules changed). */
+export const RescoreParams = z.object({
+  type: z.literal('rescore'),
+  headIds: z.array(Id).max(1000).optional(),
+}).strict()
+
+/** Convert a PyTorch checkpoint into a model package and register it. */
+export const ModelImportParams = z.object({
+  type: z.literal('model-import'),
+  checkpointPath: FsPath,
+  configPath: FsPath.optional(),
+  tokenListPath: FsPath.optional(),
+  name: z.string().min(1).max(200).optional(),
+  quantize: z.boolean().optional(),
+}).strict()
+
+/** Write Raven / Audacity / CSV files into the project's exports/ folder. */
+export const ExportParams = z.object({
+  type: z.literal('export'),
+  format: z.enum(['raven', 'audacity', 'csv']),
+  /** what to export: annotations, detections (above their thresholds) or both */
+  content: z.enum(['annotations', 'detections', 'both']).optional(),
+  deploymentIds: z.array(Id).max(10_000).optional(),
+  recordingIds: z.array(Id).max(1_000_000).optional(),
+}).strict()
+
+export const JobParams = z.discriminatedUnion('type', [
+  ScanFolderParams,
+  ImportParams,
+  AnalyzeParams,
+  RescoreParams,
+  ModelImportParams,
+  ExportParams,
+])
 export type JobParams = z.infer<typeof JobParams>
 export type JobType = JobParams['type']
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import type { ContractHandlers } from '../../src-shared/contracts'
+import { contract, type ContractHandlers } from '../../src-shared/contracts'
 import { AppError } from '../../src-main/errors'
 import { createRouter, type MainCallContext } from '../../src-main/ipc/router'
 import { createMemoryLogger } from '../../src-main/runtime/logger'
@@ -33,7 +33,13 @@ function fakeHandlers() {
       logs: spy('jobs.logs', []),
     },
   }
-  return { handlers: handlers as unknown as ContractHandlers<MainCallContext>, calls }
+  // Domains added to the contract later get spies too, so every method has a handler.
+  const all: Record<string, Record<string, unknown>> = { ...handlers }
+  for (const [domain, methods] of Object.entries(contract)) {
+    all[domain] ??= {}
+    for (const m of Object.keys(methods)) all[domain][m] ??= spy(`${domain}.${m}`, null)
+  }
+  return { handlers: all as unknown as ContractHandlers<MainCallContext>, calls }
 }
 
 let callCounter = 0
