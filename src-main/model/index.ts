@@ -1,0 +1,17 @@
+// Public face of the model library. Everything here is free of onnxruntime-node; the inference
+// engine (which loads the native runtime) is imported from './engine' by the processes that run it.
+export * from './types'
+export { loadCheckpoint, type CheckpointSources, type LoadCheckpointOptions } from './checkpoint/load-checkpoint'
+export { buildEncoderGraph, ENCODER_IO, MEL_BINS, type AttentionKernel, type EncoderGraph, type EncoderGraphOptions, type Quantization } from './onnx/encoder-graph'
+export { relativePositionBucket } from './onnx/relative-position'
+export { CONVERTER_VERSION, MANIFEST_FILE, MODEL_FILE, ModelManifestSchema, type ModelManifest, type ModelManifestDraft } from './package/manifest'
+export { writeModelPackage, type ModelPackageContents, type WritePackageOptions } from './package/write-package'
+export { readModelPackage, type ModelPackage, type ReadPackageOptions } from './package/read-package'
+export { convertCheckpoint, type ConvertOptions } from './package/convert-checkpoint'
+export { DEMO_ARCHITECTURE, OPENBEATS_BASE, OPENBEATS_LARGE } from './demo/architectures'
+export { DEMO_MODEL_NAME, DEMO_SEED, RANDOM_MODEL_NOTE, writeRandomModel, type RandomModelOptions } from './demo/demo-model'
+export { randomClassifierHead, randomEncoderWeights } from './demo/random-weights'
+export { chunkSamples, DEFAULT_CHUNK_PATCHES, MIN_ENCODER_SAMPLES, SAMPLES_PER_TIME_PATCH } from './embed/chunker'
+export { embedFile, embedStream, type ChunkEmbeddings, type EmbedFileOptions, type EmbedOptions, type EmbedProgress, type EmbedResult, type WindowEmbedding } from './embed/embed-file'
+export type { EncoderEngine, EncoderOutput, EngineOptions, EngineSource, RunOptions } from './engine/encoder-engine'
+export type { ProviderAttempt, ProviderName, ProviderReport } from './engine/providers'
