@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
+import { latestSchemaVersion } from '../../src-main/db/migrate'
 import { JobSnapshot } from '../../src-shared/contracts'
 import type { CliCommand } from '../../src-main/cli/command'
 import { runCli } from '../../src-main/cli/run-cli'
@@ -36,7 +37,7 @@ describe('openbeats-studio CLI', () => {
     const project = join(d.path, 'season')
     const init = await cli(['init', project, '--name', 'Season 26'])
     expect(init).toMatchObject({ code: 0, stderr: '' })
-    expect(init.stdout).toBe(`Created project "Season 26" in ${project} (schema version 1)\n`)
+    expect(init.stdout).toBe(`Created project "Season 26" in ${project} (schema version ${latestSchemaVersion()})\n`)
     expect(existsSync(join(project, 'project.sqlite'))).toBe(true)
     // init leaves the project closed and unlocked.
     expect(existsSync(join(project, 'project.lock'))).toBe(false)
@@ -76,7 +77,7 @@ describe('openbeats-studio CLI', () => {
     const help = await cli(['help'])
     expect(help.code).toBe(0)
     expect(help.stdout).toMatch(/^OpenBEATs Studio \d+\.\d+\.\d+ — command line/)
-    expect(help.stdout).toContain('  jobs  list a project')
+    expect(help.stdout).toMatch(/^ {2}jobs +list a project/m)
     expect((await cli(['init', '--help'])).stdout).toMatch(/^Usage: openbeats-studio init PROJECT \[--name NAME\] \[--json\]/)
   })
 

@@ -4,6 +4,7 @@ import { request } from 'node:http'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { latestSchemaVersion } from '../../src-main/db/migrate'
 import { WebSocket } from 'ws'
 import type { CallResult, ServerMessage } from '../../src-shared/contracts'
 import { startHost, type RunningHost } from '../../src-main/host/server'
@@ -219,7 +220,7 @@ describe('host WebSocket', () => {
     const ws = await connect(`?token=${host.token}`, { origin: `http://127.0.0.1:${host.port}` })
     const got = frames(ws)
     ws.send(JSON.stringify({ t: 'call', id: 'a1', method: 'projects.current', payload: {} }))
-    expect(await resultOf(got, 'a1')).toMatchObject({ ok: true, value: { name: 'Host test', schemaVersion: 1 } })
+    expect(await resultOf(got, 'a1')).toMatchObject({ ok: true, value: { name: 'Host test', schemaVersion: latestSchemaVersion() } })
 
     ws.send(JSON.stringify({ t: 'call', id: 'a2', method: 'settings.update', payload: { theme: 'dark' } }))
     expect(await resultOf(got, 'a2')).toMatchObject({ ok: true, value: { theme: 'dark' } })

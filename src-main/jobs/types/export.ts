@@ -1,0 +1,12 @@
+import { ExportParams } from '../../../src-shared/contracts'
+import type { JobTypeDefinition } from '../job-type'
+
+/** Writes export files; a resumed export starts again (it is quick, and its files are replaced whole). */
+export const exportJob: JobTypeDefinition = {
+  type: 'export',
+  params: ExportParams,
+  resource: 'io',
+  worker: 'export',
+  resumableFrom: ['interrupted', 'failed', 'cancelled'],
+  resumeFrom: () => null,
+}
