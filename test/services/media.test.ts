@@ -65,7 +65,7 @@ describe('media service', () => {
   it('answers 404 for unknown ids and routes, and when no project is open', async () => {
     const { services } = await withRecording()
     expect(services.media.handle({ path: 'recordings/8/audio', method: 'GET' }).status).toBe(404)
-    expect(services.media.handle({ path: 'recordings/7/peaks', method: 'GET' }).status).toBe(404)
+    expect(services.media.handle({ path: 'recordings/7/thumbnail', method: 'GET' }).status).toBe(404)
     expect(services.media.handle({ path: 'recordings/abc/audio', method: 'GET' }).status).toBe(404)
     await services.handlers.projects.close({}, testContext())
     expect(services.media.handle({ path: 'recordings/7/audio', method: 'GET' }).status).toBe(404)

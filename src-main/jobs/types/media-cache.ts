@@ -1,0 +1,12 @@
+import { MediaCacheParams } from '../../../src-shared/contracts'
+import type { JobTypeDefinition } from '../job-type'
+
+/** Precomputes peaks and spectrogram tiles; resumes after the last recording it finished. */
+export const mediaCacheJob: JobTypeDefinition = {
+  type: 'media-cache',
+  params: MediaCacheParams,
+  resource: 'cpu',
+  worker: 'media-cache',
+  resumableFrom: ['interrupted', 'failed', 'cancelled'],
+  resumeFrom: (job) => job.checkpoint,
+}

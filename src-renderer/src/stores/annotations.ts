@@ -1,0 +1,362 @@
+// Annotations of the recording open in Annotate. Every change shows at once and is saved at once;
+// the main process's answer replaces the optimistic copy, and a refusal puts the old state back
+// with a toast. Saves run one after another, so an edit made while its create is still in flight
+// goes to the id the create returns. Undo/redo replays inverse changes through the same path.
+//
+// Ids change under undo (a deleted annotation comes back with a new id), so history entries hold
+// a stable key and look the current id up.
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef, watch } from 'vue'
+import type { Annotation } from '../../../src-shared/contracts'
+import { api } from '../api'
+import { useProjectsStore } from './projects'
+import { useToastsStore } from './toasts'
+
+export interface AnnotationFields {
+  labelId: number
+  startS: number
+  endS: number
+  lowHz: number | null
+  highHz: number | null
+  note?: string | null
+}
+
+export type AnnotationPatch = Partial<Omit<AnnotationFields, 'note'>> & { note?: string | null }
+
+type Command =
+  | { kind: 'create'; key: number; label: string; snapshot: Annotation | null }
+  | { kind: 'update'; key: number; label: string; before: AnnotationPatch; after: AnnotationPatch }
+  | { kind: 'delete'; key: number; label: string; snapshot: Annotation }
+
+const HISTORY_LIMIT = 200
+
+function pick(a: Annotation, patch: AnnotationPatch): AnnotationPatch {
+  const out: AnnotationPatch = {}
+  for (const k of Object.keys(patch) as (keyof AnnotationPatch)[]) (out as Record<string, unknown>)[k] = a[k]
+  return out
+}
+
+export const useAnnotationsStore = defineStore('annotations', () => {
+  const toasts = useToastsStore()
+  const recordingId = ref<number | null>(null)
+  const items = ref<Annotation[]>([])
+  const loaded = ref(false)
+  const selectedId = ref<number | null>(null)
+  // Shallow: commands are compared by identity, and reactive proxies would not be.
+  const undoStack = shallowRef<Command[]>([])
+  const redoStack = shallowRef<Command[]>([])
+  const pending = ref(0)
+  let generation = 0
+  let nextTempId = -1
+  let chain: Promise<unknown> = Promise.resolve()
+  let staleWhileBusy = false
+  let stopListening: (() => void) | null = null
+  // key → current id, and back.
+  const idByKey = new Map<number, number>()
+  const keyById = new Map<number, number>()
+
+  /** Sorted by start: the order Tab walks through. */
+  const sorted = computed(() => [...items.value].sort((a, b) => a.startS - b.startS || a.endS - b.endS || a.id - b.id))
+  const selected = computed(() => items.value.find((a) => a.id === selectedId.value) ?? null)
+  const canUndo = computed(() => undoStack.value.length > 0)
+  const canRedo = computed(() => redoStack.value.length > 0)
+  const saving = computed(() => pending.value > 0)
+
+  function keyOf(id: number): number {
+    const k = keyById.get(id)
+    if (k !== undefined) return k
+    idByKey.set(id, id)
+    keyById.set(id, id)
+    return id
+  }
+
+  function idOf(key: number): number {
+    return idByKey.get(key) ?? key
+  }
+
+  function rekey(oldId: number, next: Annotation): void {
+    const key = keyOf(oldId)
+    keyById.delete(oldId)
+    idByKey.set(key, next.id)
+    keyById.set(next.id, key)
+    items.value = items.value.map((a) => (a.id === oldId ? next : a))
+    if (selectedId.value === oldId) selectedId.value = next.id
+  }
+
+  function put(a: Annotation): void {
+    items.value = items.value.some((x) => x.id === a.id) ? items.value.map((x) => (x.id === a.id ? a : x)) : [...items.value, a]
+  }
+
+  function drop(id: number): void {
+    items.value = items.value.filter((a) => a.id !== id)
+    if (selectedId.value === id) selectedId.value = null
+  }
+
+  /** An answer for an annotation that is no longer shown (deleted meanwhile) is not brought back. */
+  function replace(a: Annotation): void {
+    items.value = items.value.map((x) => (x.id === a.id ? a : x))
+  }
+
+  function patchLocal(id: number, patch: AnnotationPatch): void {
+    items.value = items.value.map((a) => (a.id === id ? { ...a, ...patch } : a))
+  }
+
+  /** Runs saves in order; the optimistic change was applied by the caller. */
+  function save<T>(work: () => Promise<T>, rollback: () => void, failureTitle: string): Promise<T | undefined> {
+    pending.value += 1
+    const mine = generation
+    const run = chain.then(work).then(
+      (value) => value,
+      (error: unknown) => {
+        if (mine === generation) {
+          rollback()
+          toasts.reportError(error, failureTitle)
+        }
+        return undefined
+      },
+    )
+    chain = run
+    void run.finally(() => {
+      pending.value -= 1
+      if (pending.value === 0 && staleWhileBusy) {
+        staleWhileBusy = false
+        void refresh()
+      }
+    })
+    return run
+  }
+
+  function record(command: Command): void {
+    undoStack.value = [...undoStack.value, command].slice(-HISTORY_LIMIT)
+    redoStack.value = []
+  }
+
+  function forget(command: Command): void {
+    undoStack.value = undoStack.value.filter((c) => c !== command)
+    redoStack.value = redoStack.value.filter((c) => c !== command)
+  }
+
+  async function open(id: number): Promise<void> {
+    if (recordingId.value !== id) {
+      generation += 1
+      recordingId.value = id
+      items.value = []
+      loaded.value = false
+      selectedId.value = null
+      undoStack.value = []
+      redoStack.value = []
+      idByKey.clear()
+      keyById.clear()
+    }
+    await refresh()
+  }
+
+  async function refresh(): Promise<void> {
+    const id = recordingId.value
+    if (id === null) return
+    const mine = generation
+    const list = await api.annotations.list({ recordingId: id })
+    if (mine !== generation || recordingId.value !== id) return
+    // Temporary ones are still being created: keep them until their answer comes.
+    items.value = [...list, ...items.value.filter((a) => a.id < 0)]
+    if (selectedId.value !== null && !items.value.some((a) => a.id === selectedId.value)) selectedId.value = null
+    loaded.value = true
+  }
+
+  function close(): void {
+    generation += 1
+    recordingId.value = null
+    items.value = []
+    loaded.value = false
+    selectedId.value = null
+    undoStack.value = []
+    redoStack.value = []
+  }
+
+  function select(id: number | null): void {
+    selectedId.value = id
+  }
+
+  /** Tab / ]: the next annotation by start time (wrapping), or the first. */
+  function selectNext(direction: 1 | -1): Annotation | null {
+    const list = sorted.value
+    if (list.length === 0) return null
+    const at = list.findIndex((a) => a.id === selectedId.value)
+    const next = at < 0 ? (direction > 0 ? 0 : list.length - 1) : (at + direction + list.length) % list.length
+    selectedId.value = list[next].id
+    return list[next]
+  }
+
+  function create(fields: AnnotationFields, label = 'Create annotation'): number {
+    const recording = recordingId.value
+    if (recording === null) throw new Error('no recording is open')
+    const now = new Date().toISOString()
+    const temp: Annotation = { id: nextTempId--, recordingId: recording, source: 'manual', author: null, modelId: null, createdAt: now, updatedAt: now, ...fields, note: fields.note ?? null }
+    put(temp)
+    selectedId.value = temp.id
+    const key = keyOf(temp.id)
+    const command: Command = { kind: 'create', key, label, snapshot: null }
+    record(command)
+    void save(
+      async () => rekey(idOf(key), await api.annotations.create({ recordingId: recording, ...fields })),
+      () => {
+        drop(idOf(key))
+        forget(command)
+      },
+      'The annotation was not saved',
+    )
+    return temp.id
+  }
+
+  function update(id: number, patch: AnnotationPatch, label = 'Edit annotation'): void {
+    const current = items.value.find((a) => a.id === id)
+    if (!current) return
+    const before = pick(current, patch)
+    const key = keyOf(id)
+    patchLocal(id, patch)
+    const command: Command = { kind: 'update', key, label, before, after: patch }
+    record(command)
+    void save(
+      async () => replace(await api.annotations.update({ id: idOf(key), patch })),
+      () => {
+        patchLocal(idOf(key), before)
+        forget(command)
+      },
+      'The change was not saved',
+    )
+  }
+
+  function remove(id: number, label = 'Delete annotation'): void {
+    const current = items.value.find((a) => a.id === id)
+    if (!current) return
+    const key = keyOf(id)
+    drop(id)
+    const command: Command = { kind: 'delete', key, label, snapshot: current }
+    record(command)
+    void save(
+      async () => {
+        command.snapshot = await api.annotations.delete({ id: idOf(key) })
+      },
+      () => {
+        put(current)
+        forget(command)
+      },
+      'The annotation was not deleted',
+    )
+  }
+
+  /** Puts a deleted annotation back (it gets a new id); the key follows it. */
+  function restoreLocal(command: Command & { snapshot: Annotation }, onFail: () => void, title: string): void {
+    const snapshot = command.snapshot
+    const placeholder = { ...snapshot, id: nextTempId-- }
+    keyById.set(placeholder.id, command.key)
+    idByKey.set(command.key, placeholder.id)
+    put(placeholder)
+    // What comes back is what the user is looking at next.
+    selectedId.value = placeholder.id
+    void save(
+      async () => {
+        const restored = await api.annotations.restore({ annotation: snapshot })
+        rekey(placeholder.id, restored)
+      },
+      () => {
+        drop(placeholder.id)
+        onFail()
+      },
+      title,
+    )
+  }
+
+  function removeLocal(command: Command, onFail: (snapshot: Annotation) => void, title: string): void {
+    const id = idOf(command.key)
+    const current = items.value.find((a) => a.id === id)
+    if (!current) return
+    drop(id)
+    void save(
+      async () => {
+        const deleted = await api.annotations.delete({ id: idOf(command.key) })
+        if (command.kind !== 'update') command.snapshot = deleted
+      },
+      () => {
+        put(current)
+        onFail(current)
+      },
+      title,
+    )
+  }
+
+  function applyPatch(command: Command & { kind: 'update' }, patch: AnnotationPatch, revert: AnnotationPatch, onFail: () => void, title: string): void {
+    patchLocal(idOf(command.key), patch)
+    void save(
+      async () => replace(await api.annotations.update({ id: idOf(command.key), patch })),
+      () => {
+        patchLocal(idOf(command.key), revert)
+        onFail()
+      },
+      title,
+    )
+  }
+
+  function moveBack(command: Command, from: typeof undoStack, to: typeof undoStack): void {
+    to.value = to.value.filter((c) => c !== command)
+    from.value = [...from.value, command]
+  }
+
+  /** Undoes the last change; returns what it was called ("Delete annotation"), or null. */
+  function undo(): string | null {
+    const command = undoStack.value[undoStack.value.length - 1]
+    if (!command) return null
+    undoStack.value = undoStack.value.slice(0, -1)
+    redoStack.value = [...redoStack.value, command]
+    const failed = () => moveBack(command, undoStack, redoStack)
+    if (command.kind === 'create') removeLocal(command, failed, 'Undo failed')
+    else if (command.kind === 'update') applyPatch(command, command.before, command.after, failed, 'Undo failed')
+    else restoreLocal(command, failed, 'Undo failed')
+    return command.label
+  }
+
+  function redo(): string | null {
+    const command = redoStack.value[redoStack.value.length - 1]
+    if (!command) return null
+    redoStack.value = redoStack.value.slice(0, -1)
+    undoStack.value = [...undoStack.value, command]
+    const failed = () => moveBack(command, redoStack, undoStack)
+    if (command.kind === 'create') {
+      if (command.snapshot) restoreLocal({ ...command, snapshot: command.snapshot }, failed, 'Redo failed')
+    } else if (command.kind === 'update') applyPatch(command, command.after, command.before, failed, 'Redo failed')
+    else removeLocal(command, failed, 'Redo failed')
+    return command.label
+  }
+
+  /** Resolves when every save so far has been answered. */
+  function settled(): Promise<void> {
+    return chain.then(() => undefined)
+  }
+
+  function listen(): void {
+    stopListening ??= api.on('annotations.changed', ({ recordingId: changed }) => {
+      if (recordingId.value === null || (changed !== null && changed !== recordingId.value)) return
+      // Our own saves announce themselves too; reload once they are all answered.
+      if (pending.value > 0) staleWhileBusy = true
+      else void refresh().catch(() => undefined)
+    })
+  }
+
+  function stop(): void {
+    stopListening?.()
+    stopListening = null
+  }
+
+  // Another project (or none): nothing of the old one may show.
+  watch(
+    () => useProjectsStore().current?.dir ?? null,
+    (dir, previous) => {
+      if (dir !== previous) close()
+    },
+  )
+
+  return {
+    recordingId, items, loaded, selectedId, sorted, selected, undoStack, redoStack, canUndo, canRedo, saving,
+    open, refresh, close, select, selectNext, create, update, remove, undo, redo, settled, listen, stop,
+  }
+})
