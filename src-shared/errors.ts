@@ -46,6 +46,14 @@ export const ERROR_CODES = [
   'PROJECT_LOCKED',
   // embeddings / search (heads & search numeric core)
   'EMBEDDING_INVALID',
+  // labels / annotations (season backend)
+  'LABEL_IN_USE',
+  // models / analysis (models registry backend)
+  'MODEL_IN_USE',
+  // training / model packages (heads integration)
+  'PACKAGE_INVALID',
+  'ENCODER_MISMATCH',
+  'LABELS_MISSING',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

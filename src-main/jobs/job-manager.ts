@@ -169,7 +169,7 @@ export function createJobManager(opts: JobManagerOptions): JobManager {
             a.repo.saveCheckpoint(job.id, state ?? null, now())
           },
         },
-        { timing, log },
+        { timing: def.timing ? { ...timing, ...def.timing } : timing, log },
       )
     } catch (err) {
       const error: AppErrorData = err instanceof AppError ? err.toData() : { code: 'WORKER_CRASHED', message: `the ${def.worker} worker could not start: ${err instanceof Error ? err.message : String(err)}` }

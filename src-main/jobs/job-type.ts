@@ -4,6 +4,7 @@ import type { z } from 'zod'
 import type { JobStatus } from '../../src-shared/contracts'
 import { AppError } from '../errors'
 import type { JobRecord } from '../db/job-repository'
+import type { SupervisorTiming } from './worker-supervisor'
 
 /** Concurrency classes: at most `limit` running jobs per class. */
 export type ResourceClass = 'cpu' | 'gpu' | 'io'
@@ -21,6 +22,8 @@ export interface JobTypeDefinition {
   resumableFrom: readonly JobStatus[]
   /** What the new attempt receives as `resumeFrom` (e.g. the last checkpoint, or null to restart). */
   resumeFrom(job: JobRecord): unknown
+  /** Longer grace periods for workers that need them (a trainer saving a large checkpoint on cancel). */
+  timing?: Partial<SupervisorTiming>
 }
 
 export class JobTypeRegistry {

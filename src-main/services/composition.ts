@@ -1,7 +1,7 @@
 // The composition root: builds every main-process service in order, with plain constructor
 // arguments, and disposes them in reverse. The Electron app, the browser host, the CLI and the
 // tests all start here; they differ only in the shell-specific pieces they pass in.
-import { contract, type ContractHandlers } from '../../src-shared/contracts'
+import type { ContractHandlers } from '../../src-shared/contracts'
 import type { MainCallContext } from '../ipc/router'
 import { createJobManager, type JobManager, type JobManagerTiming } from '../jobs/job-manager'
 import { JobTypeRegistry, type JobTypeDefinition, type ResourceClass } from '../jobs/job-type'
@@ -11,9 +11,19 @@ import type { Logger } from '../runtime/logger'
 import { createAppHandlers, createSettingsHandlers, createSystemHandlers, type FolderPicker } from './app-handlers'
 import { createEventBus, type EventBus } from './event-bus'
 import { createJobHandlers } from './job-handlers'
-import { unbuiltDomain } from './unbuilt-domain'
-import { createMediaService, type MediaService } from './media'
+import { createModelsService } from './models-handlers'
+import { withInferenceSettings } from './models-job-defaults'
+import { createDetectionsService } from './detections-handlers'
+import { createStatsService } from './stats-handlers'
+import { createTrainingService } from './training-handlers'
+import { createSearchService } from './search-handlers'
+import { createTrainerHandlers, withTrainerSettings } from './trainer-handlers'
+import { createMediaService, recordingAudioRoute, type MediaService } from './media'
+import { createMediaCache, recordingMediaRoutes } from '../media'
 import { createProjectHandlers } from './project-handlers'
+import { createAnnotationsHandlers } from './annotations-handlers'
+import { createLabelsHandlers } from './labels-handlers'
+import { createRecordingsService } from './recordings-handlers'
 import { createProjectSession, type ProjectSession } from './project-session'
 import { createRecentProjectsStore, type RecentProjectsStore } from './recent-projects-store'
 import { createSettingsStore, type SettingsStore } from './settings-store'
@@ -60,19 +70,36 @@ export function createMainServices(opts: MainServicesOptions): MainServices {
     limits: opts.resourceLimits,
     timing: opts.jobTiming,
   })
-  const media = createMediaService({ session, log: log.child('media') })
+  const mediaLog = log.child('media')
+  const media = createMediaService({
+    session,
+    log: mediaLog,
+    routes: [recordingAudioRoute(), ...recordingMediaRoutes(createMediaCache({ log: mediaLog }), mediaLog)],
+  })
+
+  const recordings = createRecordingsService({ session, events })
+
+  const detections = createDetectionsService({ session, events })
+  const stats = createStatsService({ session, events })
+  const training = createTrainingService({ session, events })
+  const search = createSearchService({ session })
+  const models = createModelsService({ session, events, settings })
 
   const handlers: ContractHandlers<MainCallContext> = {
     app: createAppHandlers({ shell: opts.shell === 'electron' ? 'electron' : 'host', dataDir: opts.dataDir, pickFolder: opts.pickFolder }),
     settings: createSettingsHandlers(settings),
     system: createSystemHandlers({ pickFolder: opts.pickFolder }),
     projects: createProjectHandlers({ session, recents, events }),
-    jobs: createJobHandlers({ jobs, session, events }),
-    recordings: unbuiltDomain('recordings', contract.recordings),
-    labels: unbuiltDomain('labels', contract.labels),
-    annotations: unbuiltDomain('annotations', contract.annotations),
-    detections: unbuiltDomain('detections', contract.detections),
-    models: unbuiltDomain('models', contract.models),
+    jobs: withTrainerSettings(withInferenceSettings(createJobHandlers({ jobs, session, events }), settings), settings),
+    recordings: recordings.handlers,
+    labels: createLabelsHandlers({ session }),
+    annotations: createAnnotationsHandlers({ session, events }),
+    detections: detections.handlers,
+    models: models.handlers,
+    stats: stats.handlers,
+    training: training.handlers,
+    search: search.handlers,
+    trainer: createTrainerHandlers({ session, settings, jobs }),
   }
 
   let disposed: Promise<void> | null = null
@@ -88,7 +115,13 @@ export function createMainServices(opts: MainServicesOptions): MainServices {
       // Reverse order of construction: jobs stop (and are marked interrupted) before the DB closes.
       disposed ??= (async () => {
         await jobs.dispose()
+        models.dispose()
+        search.dispose()
+        training.dispose()
+        stats.dispose()
+        detections.dispose()
         await session.dispose()
+        recordings.dispose()
         events.dispose()
       })()
       return disposed

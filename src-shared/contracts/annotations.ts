@@ -67,6 +67,7 @@ export const annotationsContract = {
       fileName: z.string().min(1).max(500),
       text: z.string().max(50_000_000),
       target: z.union([z.object({ recordingId: Id }).strict(), z.object({ matchByName: z.literal(true) }).strict()]),
+      /** Labels are looked up (by code, then name) in this set, else in every set; new ones are created here, else in "Imported labels". */
       labelSetId: Id.optional(),
     }).strict(),
     AnnotationImportReport,

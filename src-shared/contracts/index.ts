@@ -9,6 +9,10 @@ import { labelsContract } from './labels'
 import { annotationsContract } from './annotations'
 import { detectionsContract } from './detections'
 import { modelsContract } from './models'
+import { statsContract } from './stats'
+import { trainingContract } from './training'
+import { searchContract } from './search'
+import { trainerContract } from './trainer'
 import { events } from './events'
 
 export const contract = {
@@ -22,6 +26,10 @@ export const contract = {
   annotations: annotationsContract,
   detections: detectionsContract,
   models: modelsContract,
+  stats: statsContract,
+  training: trainingContract,
+  search: searchContract,
+  trainer: trainerContract,
 } satisfies ContractSpec
 
 export { events }
@@ -55,3 +63,8 @@ export * from './labels'
 export * from './annotations'
 export * from './detections'
 export * from './models'
+export * from './stats'
+export * from './training'
+export * from './search'
+export * from './trainer-params'
+export * from './trainer'

@@ -4,6 +4,8 @@
 import { z } from 'zod'
 import { method } from './define'
 import { FsPath, Id } from './common'
+import { TrainHeadParams } from './training'
+import { FinetuneParams, GpuEmbedParams, PretrainParams, TokenizerParams, TrainerImportParams } from './trainer-params'
 
 export const JOB_STATUSES = ['queued', 'running', 'cancelling', 'cancelled', 'failed', 'succeeded', 'interrupted'] as const
 export const JobStatus = z.enum(JOB_STATUSES)
@@ -34,6 +36,10 @@ export const AnalyzeParams = z.object({
   /** default: every recording not yet analysed with this encoder and settings */
   recordingIds: z.array(Id).max(1_000_000).optional(),
   batchSize: z.number().int().min(1).max(64).optional(),
+  /** Intra-op threads of the encoder (default: the inference-threads setting); the same count gives the same bytes. */
+  threads: z.number().int().min(1).max(256).optional(),
+  /** Execution provider to prefer (default: the settings' choice, 'auto' = best available). */
+  provider: z.enum(['auto', 'cuda', 'webgpu', 'dml', 'coreml', 'cpu']).optional(),
 }).strict()
 
 /** Recompute detections from stored embeddings (heads, thresholds or merge rules changed). */
@@ -60,6 +66,20 @@ export const ExportParams = z.object({
   content: z.enum(['annotations', 'detections', 'both']).optional(),
   deploymentIds: z.array(Id).max(10_000).optional(),
   recordingIds: z.array(Id).max(1_000_000).optional(),
+  /** Write here (created if needed) instead of the project's exports/<timestamp>/ folder. */
+  outDir: FsPath.optional(),
+}).strict()
+
+/**
+ * Precompute waveform peaks and spectrogram tiles so recordings open at once (an hour-long file
+ * otherwise takes seconds on its first open). Default: every readable recording of at least
+ * `minDurationS` (10 min) whose cache is missing.
+ */
+export const MediaCacheParams = z.object({
+  type: z.literal('media-cache'),
+  recordingIds: z.array(Id).max(1_000_000).optional(),
+  deploymentIds: z.array(Id).max(10_000).optional(),
+  minDurationS: z.number().min(0).max(1e6).optional(),
 }).strict()
 
 export const JobParams = z.discriminatedUnion('type', [
@@ -69,6 +89,13 @@ export const JobParams = z.discriminatedUnion('type', [
   RescoreParams,
   ModelImportParams,
   ExportParams,
+  MediaCacheParams,
+  TrainHeadParams,
+  FinetuneParams,
+  PretrainParams,
+  TokenizerParams,
+  GpuEmbedParams,
+  TrainerImportParams,
 ])
 export type JobParams = z.infer<typeof JobParams>
 export type JobType = JobParams['type']
@@ -145,3 +172,105 @@ export const ScanFolderResult = z.object({
   skippedLinks: z.number().int().min(0),
 })
 export type ScanFolderResult = z.infer<typeof ScanFolderResult>
+
+/** A file the import could not read: kept as a quarantined recording with the reason. */
+export const QuarantineEntry = z.object({ recordingId: Id, path: z.string(), code: z.string(), reason: z.string() })
+export type QuarantineEntry = z.infer<typeof QuarantineEntry>
+
+/** `result` of a succeeded import job. Counts are files; a resumed job counts all its attempts. */
+export const ImportResult = z.object({
+  folders: z.array(z.string()),
+  /** Audio files seen (readable or not); other files are `skipped`. */
+  files: z.number().int().min(0),
+  imported: z.number().int().min(0),
+  /** Same path, new content (or re-read after a quarantine or a new time-expansion setting). */
+  updated: z.number().int().min(0),
+  unchanged: z.number().int().min(0),
+  /** Known fingerprint at a new path whose old path is gone: the row (and its annotations) moved. */
+  moved: z.number().int().min(0),
+  /** Same content as another recording that still exists (imported too, with a warning). */
+  duplicates: z.number().int().min(0),
+  /** Files newly quarantined by this import. */
+  quarantined: z.number().int().min(0),
+  /** Recordings under the folders whose file was not found any more (status `missing`). */
+  missing: z.number().int().min(0),
+  skipped: z.number().int().min(0),
+  sitesCreated: z.number().int().min(0),
+  deploymentsCreated: z.number().int().min(0),
+  /** Real-time seconds of audio imported or updated. */
+  durationS: z.number().min(0),
+  /** Every quarantined recording under the folders (first 500; `quarantineTotal` counts all). */
+  quarantine: z.array(QuarantineEntry),
+  quarantineTotal: z.number().int().min(0),
+})
+export type ImportResult = z.infer<typeof ImportResult>
+
+/** `result` of a succeeded export job; file paths are relative to `dir`. */
+export const ExportResult = z.object({
+  dir: z.string(),
+  files: z.array(z.object({ path: z.string(), kind: z.string(), rows: z.number().int().min(0) })),
+  annotations: z.number().int().min(0),
+  detections: z.number().int().min(0),
+  recordings: z.number().int().min(0),
+})
+export type ExportResult = z.infer<typeof ExportResult>
+
+/** A recording an analysis could not read: quarantined, the batch went on. */
+export const AnalysisFailure = z.object({ recordingId: Id, path: z.string(), code: z.string(), reason: z.string() })
+export type AnalysisFailure = z.infer<typeof AnalysisFailure>
+
+/** `result` of a succeeded analyze job (counts cover every attempt of the job). */
+export const AnalyzeResult = z.object({
+  analysisId: Id,
+  encoderId: Id,
+  windowS: z.number(),
+  hopS: z.number(),
+  /** Recordings embedded (and scored) by this job. */
+  analysed: z.number().int().min(0),
+  /** Recordings already analysed with this encoder and settings before the job started. */
+  alreadyAnalysed: z.number().int().min(0),
+  failed: z.array(AnalysisFailure),
+  windows: z.number().int().min(0),
+  audioSeconds: z.number().min(0),
+  /** Detections stored for the recordings of this job. */
+  detections: z.number().int().min(0),
+  /** Active heads scored, and active heads of the encoder skipped because they expect other windows. */
+  heads: z.array(z.object({ id: Id, name: z.string(), version: z.string(), detections: z.number().int().min(0) })),
+  skippedHeads: z.array(z.object({ id: Id, name: z.string(), reason: z.string() })),
+  provider: z.string(),
+  threads: z.number().int(),
+})
+export type AnalyzeResult = z.infer<typeof AnalyzeResult>
+
+/** `result` of a succeeded rescore job. */
+export const RescoreResult = z.object({
+  heads: z.array(z.object({ id: Id, name: z.string(), version: z.string(), recordings: z.number().int().min(0), windows: z.number().int().min(0), detections: z.number().int().min(0), reviewsKept: z.number().int().min(0) })),
+  windows: z.number().int().min(0),
+  detections: z.number().int().min(0),
+  seconds: z.number().min(0),
+})
+export type RescoreResult = z.infer<typeof RescoreResult>
+
+/** `result` of a succeeded model-import job. */
+export const ModelImportResult = z.object({
+  encoderId: Id,
+  headId: Id.nullable(),
+  labelSetId: Id.nullable(),
+  name: z.string(),
+  version: z.string(),
+  dir: z.string(),
+  warnings: z.array(z.string()),
+  /** The self-check run before registering: what was compared and the largest difference. */
+  parity: z.record(z.string(), z.unknown()),
+})
+export type ModelImportResult = z.infer<typeof ModelImportResult>
+
+/** `result` of a succeeded media-cache job. */
+export const MediaCacheResult = z.object({
+  recordings: z.number().int().min(0),
+  built: z.number().int().min(0),
+  alreadyCached: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  audioSeconds: z.number().min(0),
+})
+export type MediaCacheResult = z.infer<typeof MediaCacheResult>

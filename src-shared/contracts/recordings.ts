@@ -55,6 +55,7 @@ export const DeploymentNode = z.object({
   recorderSerial: z.string().nullable(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
+  /** Every recording of the deployment, quarantined ones included (as `recordings.list` counts them). */
   recordingCount: z.number().int(),
   totalDurationS: z.number(),
   quarantinedCount: z.number().int(),
@@ -106,6 +107,10 @@ export const Coverage = z.object({
   /** false when start times are local wall time with unknown zone */
   zoneKnown: z.boolean(),
   intervals: z.array(CoverageInterval),
+  /**
+   * Breaks in the schedule: with a detected duty cycle, spans where at least one scheduled
+   * recording is missing (not the planned off-time); otherwise every break longer than 2 s.
+   */
   gaps: z.array(z.object({ start: z.number(), end: z.number() })),
   recordedSeconds: z.number(),
   spanSeconds: z.number(),

@@ -70,7 +70,24 @@ describe('migrations on an in-memory database', () => {
     const db = memoryDb()
     migrate(db)
     const tables = db.prepare("SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string; strict: number }>
-    expect(tables.map((t) => t.name).sort()).toEqual(['annotations', 'deployments', 'detections', 'embeddings', 'job_logs', 'jobs', 'label_sets', 'labels', 'models', 'project_meta', 'recordings', 'sites'])
+    expect(tables.map((t) => t.name).sort()).toEqual([
+      'analysed_recordings',
+      'analyses',
+      'annotations',
+      'deployments',
+      'detections',
+      'embeddings',
+      'head_trainings',
+      'job_logs',
+      'jobs',
+      'label_sets',
+      'labels',
+      'models',
+      'project_meta',
+      'recordings',
+      'sites',
+      'window_decisions',
+    ])
     expect(tables.filter((t) => t.strict !== 1)).toEqual([])
     db.close()
   })

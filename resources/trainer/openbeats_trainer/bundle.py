@@ -12,8 +12,7 @@ import shutil
 import sys
 from typing import Any, Dict, List, Optional
 
-from .data import hash_id
-from .job import load_job
+from .job import hash_id, load_job
 
 _RUN_SH = """#!/bin/sh
 # OpenBEATs Studio training bundle. Run on every node; single node: ./run.sh

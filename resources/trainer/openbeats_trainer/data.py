@@ -14,7 +14,7 @@ from torch.utils.data import Dataset
 
 from .audio import decode_file, probe, to_mono_16k
 from .features import kaldi_fbank, normalize_fbank, pad_min_length
-from .job import DataItem
+from .job import DataItem, hash_id  # noqa: F401  (hash_id is imported from here too)
 from .protocol import TrainerError
 
 ItemKey = Tuple[int, int]  # (item index, epoch); epoch −1 = evaluation (deterministic crop)
@@ -81,14 +81,6 @@ def load_clip(item: DataItem, settings: ClipSettings, epoch: int) -> torch.Tenso
     if wave.numel() == 0:
         raise TrainerError("AUDIO_EMPTY", f"{item.path}: segment [{start:.3f}, {end:.3f}] s holds no samples")
     return pad_min_length(wave)
-
-
-def hash_id(text: str) -> int:
-    """Stable across processes (Python's hash() is salted)."""
-    value = 2166136261
-    for byte in text.encode("utf-8"):
-        value = ((value ^ byte) * 16777619) & 0xFFFFFFFF
-    return value
 
 
 class ClipDataset(Dataset):

@@ -141,6 +141,15 @@ def parse_job(obj: Any, base_dir: str) -> JobSpec:
                    base_dir, dict(obj))
 
 
+def hash_id(text: str) -> int:
+    """Stable across processes (Python's hash() is salted). Lives here, with no torch import, so the
+    bundle helper runs on a machine without torch."""
+    value = 2166136261
+    for byte in text.encode("utf-8"):
+        value = ((value ^ byte) * 16777619) & 0xFFFFFFFF
+    return value
+
+
 def load_job(path: str) -> JobSpec:
     try:
         with open(path, "r", encoding="utf-8") as handle:

@@ -16,7 +16,7 @@ from openbeats_trainer.checkpoint import load_checkpoint
 from openbeats_trainer.cli import run_in_process
 from openbeats_trainer.features import kaldi_fbank, normalize_fbank
 from openbeats_trainer.tokenizers import load_tokenizer
-from openbeats_trainer.windows import plan_chunks, window_means, window_patch_ranges
+from openbeats_trainer.windows import plan_chunks, window_count, window_means, window_patch_ranges
 
 FAST = {"batch_size": 3, "progress_interval_s": 0, "epochs": 2}
 
@@ -148,8 +148,8 @@ def test_embed_windows_equal_a_direct_computation(finetuned, tmp_path):
         parts.append(out_chunk.view(-1, 8, 64).mean(1).numpy())
     features = np.concatenate(parts)
     assert entries["long"]["time_patches"] == features.shape[0] == 143
-    expected = window_means(features, window_patch_ranges(wave.numel(), features.shape[0], 2.0, 0.75))
-    assert emb.shape == (1 + (23 * 16000 - 32000) // 12000, 64)
+    expected = window_means(features, window_patch_ranges(features.shape[0], 2.0, 0.75))
+    assert emb.shape == (window_count(143, 2.0, 0.75), 64) == (31, 64)
     assert float(np.abs(emb - expected).max()) < 1e-5
     logits = torch.from_numpy(expected).double() @ loaded.head.weight.double().t() + loaded.head.bias.double()
     assert float(np.abs(scores - torch.softmax(logits, -1).numpy()).max()) < 1e-5

@@ -24,13 +24,35 @@ def test_chunks_continue_the_patch_grid():
     assert chunk_samples(62) == 158960
 
 
+def test_a_last_chunk_shorter_than_0_2_s_is_dropped_as_the_app_does():
+    step = 2560 * 62
+    assert [c.patches for c in plan_chunks(step + 3199, 62)] == [62]
+    assert [c.patches for c in plan_chunks(step + 3200, 62)] == [62, 1]
+    assert [c.patches for c in plan_chunks(3200, 62)] == [1]
+
+
 def test_window_ranges_hand_case():
-    assert window_count(80000, 1.0, 0.5) == 9 and window_count(8000, 1.0, 0.5) == 1
-    ranges = window_patch_ranges(80000, num_time_patches(80000), 1.0, 0.5)
-    assert ranges[0].tolist() == [0, 7] and ranges[1].tolist() == [4, 10] and ranges[-1].tolist() == [25, 31]
+    # the app's rule: a window holds the time patches whose centre (2560·t + 1400) lies in it
+    assert num_time_patches(80000) == 31
+    assert window_count(31, 1.0, 0.5) == 10 and window_count(1, 1.0, 0.5) == 1 and window_count(0, 1.0, 0.5) == 0
+    ranges = window_patch_ranges(31, 1.0, 0.5)
+    assert ranges[0].tolist() == [0, 6] and ranges[1].tolist() == [3, 9] and ranges[-1].tolist() == [28, 31]
     features = np.arange(31, dtype=np.float32)[:, None].repeat(2, axis=1)
     means = window_means(features, ranges)
-    assert means[0].tolist() == [3.0, 3.0] and means[1].tolist() == [6.5, 6.5]
+    assert means[0].tolist() == [2.5, 2.5] and means[1].tolist() == [5.5, 5.5]
+
+
+def test_windows_match_a_brute_force_centre_rule():
+    for window_s, hop_s, patches in ((1.0, 0.5, 31), (0.2, 0.05, 9), (3.0, 1.0, 140), (2.0, 0.75, 143), (0.5, 2.0, 40)):
+        width, hop = round(window_s * 16000), round(hop_s * 16000)
+        centres = [2560 * t + 1400 for t in range(patches)]
+        expected = []
+        w = 0
+        while w * hop <= centres[-1]:
+            inside = [t for t, c in enumerate(centres) if w * hop <= c < w * hop + width]
+            expected.append([inside[0], inside[-1] + 1])
+            w += 1
+        assert window_patch_ranges(patches, window_s, hop_s).tolist() == expected, (window_s, hop_s)
 
 
 def test_learning_rate_warmup_then_cosine_hand_values():

@@ -2,7 +2,11 @@
 // ever increase (checked at start-up by assertMigrationOrder and by a test).
 import type { Migration } from './migration'
 import { migration001 } from './001-initial'
+import { migration002 } from './002-season'
+import { migration003 } from './003-detection-review'
+import { migration004 } from './004-analysis'
+import { migration005 } from './005-training'
 
 export type { Migration } from './migration'
 
-export const MIGRATIONS: readonly Migration[] = [migration001]
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005]

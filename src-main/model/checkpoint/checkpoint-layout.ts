@@ -5,6 +5,8 @@ import type { CheckpointFamily } from '../types'
 import { TensorRef } from './torch-pickle'
 
 const PAD_HELPERS = new Set(['patch_embedding_pad.weight', 'raw2fbank_pad.weight'])
+/** cfg.format of checkpoints written by the PyTorch trainer (resources/trainer): SSL layout + `head`. */
+export const TRAINER_CHECKPOINT_FORMAT = 'openbeats-trainer/1'
 
 export interface Layout {
   family: CheckpointFamily
@@ -13,6 +15,8 @@ export interface Layout {
   headWeight?: { weight: TensorRef; bias: TensorRef; weightName: string }
   cfg?: Map<unknown, unknown>
   labelDict?: Map<unknown, unknown>
+  /** Written by the trainer: its head is the top-level `head` dict, labels and task are in cfg. */
+  trainer: boolean
   ignored: string[]
   warnings: string[]
 }
@@ -30,6 +34,7 @@ export function identifyLayout(root: unknown, source: string, hasConfig: boolean
   let cfg: Map<unknown, unknown> | undefined
   let labelDict: Map<unknown, unknown> | undefined
   let wrapped: 'model' | 'bare' = 'bare'
+  let trainerHead: Map<unknown, unknown> | undefined
   const model = asDict(top.get('model'))
   if (model) {
     weights = model
@@ -39,7 +44,11 @@ export function identifyLayout(root: unknown, source: string, hasConfig: boolean
       if (!cfg) throw new AppError('CHECKPOINT_INVALID', `${source}: cfg is not a dict`)
     }
     labelDict = asDict(top.get('label_dict'))
-    for (const k of top.keys()) if (k !== 'model' && k !== 'cfg' && k !== 'label_dict') warnings.push(`ignored top-level entry ${String(k)}`)
+    if (cfg?.get('format') === TRAINER_CHECKPOINT_FORMAT && top.has('head')) {
+      trainerHead = asDict(top.get('head'))
+      if (!trainerHead) throw new AppError('CHECKPOINT_INVALID', `${source}: head is not a dict`)
+    }
+    for (const k of top.keys()) if (k !== 'model' && k !== 'cfg' && k !== 'label_dict' && !(k === 'head' && trainerHead)) warnings.push(`ignored top-level entry ${String(k)}`)
   } else {
     for (const wrapper of ['module', 'state_dict']) {
       const inner = asDict(top.get(wrapper))
@@ -70,6 +79,12 @@ export function identifyLayout(root: unknown, source: string, hasConfig: boolean
   const hb = tensors.get(headKeys[1])
   if (hw && hb) headWeight = { weight: hw, bias: hb, weightName: headKeys[0] }
   else if (hw || hb) throw new AppError('CHECKPOINT_INVALID', `${source}: has ${hw ? headKeys[0] : headKeys[1]} without ${hw ? headKeys[1] : headKeys[0]}`)
+  if (trainerHead) {
+    const w = trainerHead.get('weight')
+    const b = trainerHead.get('bias')
+    if (!(w instanceof TensorRef) || !(b instanceof TensorRef)) throw new AppError('CHECKPOINT_INVALID', `${source}: head must hold weight and bias tensors`)
+    headWeight = { weight: w, bias: b, weightName: 'head.weight' }
+  }
   for (const [k, v] of tensors) {
     if (headKeys.includes(k)) continue
     if (!k.startsWith(prefix)) {
@@ -82,7 +97,9 @@ export function identifyLayout(root: unknown, source: string, hasConfig: boolean
   }
 
   let family: CheckpointFamily
-  if (wrapped === 'model') {
+  if (trainerHead) {
+    family = 'openbeats-ssl'
+  } else if (wrapped === 'model') {
     family = cfg?.has('finetuned_model') || labelDict || (prefix === '' && headWeight) ? 'microsoft' : 'openbeats-ssl'
     if (!cfg) warnings.push('checkpoint has model weights but no cfg')
   } else if (prefix === 'encoder.') {
@@ -90,5 +107,5 @@ export function identifyLayout(root: unknown, source: string, hasConfig: boolean
   } else {
     family = headWeight ? 'microsoft' : 'openbeats-ssl'
   }
-  return { family, encoder, headWeight, cfg, labelDict, ignored, warnings }
+  return { family, encoder, headWeight, cfg, labelDict, trainer: trainerHead !== undefined, ignored, warnings }
 }

@@ -20,7 +20,16 @@ export async function buildHead(
   let labels: string[] | undefined
   let labelSource = ''
   let activation: ClassifierHead['activation']
-  if (layout.family === 'microsoft') {
+  if (layout.trainer) {
+    const task = layout.cfg?.get('classification_type')
+    if (task !== 'multi-label' && task !== 'multi-class') throw new AppError('CHECKPOINT_INVALID', `${path}: cfg classification_type must be multi-label or multi-class, got ${String(task)}`)
+    activation = task === 'multi-label' ? 'sigmoid' : 'softmax'
+    const names = layout.cfg?.get('labels')
+    if (Array.isArray(names) && names.every((n): n is string => typeof n === 'string')) {
+      labels = names
+      labelSource = 'cfg labels'
+    }
+  } else if (layout.family === 'microsoft') {
     activation = 'sigmoid'
     const declared = layout.cfg?.get('predictor_class')
     if (typeof declared === 'number' && declared !== classes) {

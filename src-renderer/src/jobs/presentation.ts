@@ -1,10 +1,24 @@
 // How a job snapshot reads in the UI: names, the thing it works on, what may be done with it, and
 // how complete it is. Pure functions so the Jobs view, the top bar and tests agree.
-import { ScanFolderResult, type FileTally, type JobSnapshot, type JobStatus } from '../../../src-shared/contracts'
+import { ScanFolderResult, isTrainerJobType, type FileTally, type JobSnapshot, type JobStatus } from '../../../src-shared/contracts'
 import { formatBytes, formatCount } from '../format/numbers'
+import { trainerParamsSummary } from '../components/trainer/trainer-params-summary'
+import { describeTrainerResult } from '../components/trainer/trainer-results'
+import { describeTrainHeadResult } from '../components/training/train-result'
 
 const TYPE_LABELS: Record<string, string> = {
   'scan-folder': 'Scan folder',
+  import: 'Import recordings',
+  analyze: 'Analyze recordings',
+  rescore: 'Rescore detections',
+  'model-import': 'Import checkpoint',
+  export: 'Export',
+  'train-head': 'Train a classifier head',
+  finetune: 'Fine-tune (GPU)',
+  pretrain: 'Pre-train (GPU)',
+  tokenizer: 'Train tokenizer (GPU)',
+  'gpu-embed': 'Analyze on the GPU',
+  'trainer-import': 'Import trained model',
 }
 
 /** "Scan folder" for 'scan-folder'; unknown types are made readable from their id. */
@@ -15,8 +29,45 @@ export function jobTypeLabel(type: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
 
+function ids(value: unknown, noun: string): string | null {
+  if (!Array.isArray(value) || value.length === 0) return null
+  return value.length <= 3 ? `${noun} #${value.join(', #')}` : `${formatCount(value.length)} ${noun}s`
+}
+
+/** What the params of the season's job types say, in a line (null for other types). */
+function paramsSummary(p: Record<string, unknown>): string | null {
+  const parts = (items: Array<string | null | false | undefined>) => items.filter(Boolean).join(' · ') || null
+  switch (p.type) {
+    case 'import':
+      return parts([Array.isArray(p.folders) ? p.folders.join(', ') : null, typeof p.timeExpansion === 'number' && `time expansion ×${p.timeExpansion}`])
+    case 'analyze':
+      return parts([
+        typeof p.encoderId === 'number' ? `encoder #${p.encoderId}` : 'active encoder',
+        typeof p.windowS === 'number' && `${p.windowS} s windows`,
+        typeof p.hopS === 'number' && `hop ${p.hopS} s`,
+        ids(p.recordingIds, 'recording') ?? 'recordings not yet analysed',
+      ])
+    case 'rescore':
+      return ids(p.headIds, 'head') ?? 'active heads'
+    case 'model-import':
+      return parts([typeof p.checkpointPath === 'string' && p.checkpointPath, p.quantize === true && 'quantised copy'])
+    case 'export':
+      return parts([typeof p.format === 'string' && p.format, typeof p.content === 'string' && p.content, ids(p.deploymentIds, 'deployment'), ids(p.recordingIds, 'recording')])
+    case 'finetune':
+    case 'pretrain':
+    case 'tokenizer':
+    case 'gpu-embed':
+    case 'trainer-import':
+      return trainerParamsSummary(p)
+    default:
+      return null
+  }
+}
+
 /** The thing a job works on (a folder, a recording…), shown under its type; null when none. */
 export function jobSubject(job: Pick<JobSnapshot, 'params'>): string | null {
+  const summary = paramsSummary(job.params)
+  if (summary) return summary
   for (const key of ['folder', 'dir', 'path', 'recording', 'model', 'name']) {
     const value = job.params[key]
     if (typeof value === 'string' && value.length > 0) return value
@@ -149,6 +200,10 @@ function describeScan(result: ScanFolderResult): ResultItem[] {
 
 /** A job's result as label/value pairs: by its type's describer when it has one, else generically. */
 export function describeResult(type: string, result: unknown): ResultItem[] {
+  const trainer = isTrainerJobType(type) ? describeTrainerResult(result) : null
+  if (trainer) return trainer
+  const head = type === 'train-head' ? describeTrainHeadResult(result) : null
+  if (head) return head
   if (type === 'scan-folder') {
     const scan = ScanFolderResult.safeParse(result)
     if (scan.success) return describeScan(scan.data)

@@ -1,20 +1,38 @@
+-- index analysed_recordings_by_recording
+CREATE INDEX analysed_recordings_by_recording ON analysed_recordings (recording_id);
+
 -- index annotations_by_label
 CREATE INDEX annotations_by_label ON annotations (label_id);
 
 -- index annotations_by_recording_time
 CREATE INDEX annotations_by_recording_time ON annotations (recording_id, start_s);
 
+-- index deployments_by_inference_key
+CREATE UNIQUE INDEX deployments_by_inference_key ON deployments (inference_key) WHERE inference_key IS NOT NULL;
+
+-- index detections_by_label_score
+CREATE INDEX detections_by_label_score ON detections (label_id, score, id, review_state, model_id, recording_id);
+
 -- index detections_by_model_label_score
 CREATE INDEX detections_by_model_label_score ON detections (model_id, label_id, score DESC);
 
--- index detections_by_recording_time
-CREATE INDEX detections_by_recording_time ON detections (recording_id, start_s);
+-- index detections_by_model_recording
+CREATE INDEX detections_by_model_recording ON detections (model_id, recording_id);
+
+-- index detections_by_recording
+CREATE INDEX detections_by_recording ON detections (recording_id, start_s, id, label_id, review_state, score, model_id);
 
 -- index detections_by_review
 CREATE INDEX detections_by_review ON detections (review_state, label_id);
 
+-- index detections_by_score
+CREATE INDEX detections_by_score ON detections (score, id, label_id, review_state, model_id, recording_id);
+
 -- index embeddings_by_recording
 CREATE INDEX embeddings_by_recording ON embeddings (recording_id);
+
+-- index head_trainings_by_previous
+CREATE INDEX head_trainings_by_previous ON head_trainings (previous_model_id);
 
 -- index job_logs_by_job
 CREATE INDEX job_logs_by_job ON job_logs (job_id, id);
@@ -22,23 +40,76 @@ CREATE INDEX job_logs_by_job ON job_logs (job_id, id);
 -- index jobs_by_status
 CREATE INDEX jobs_by_status ON jobs (status, id);
 
+-- index labels_by_code
+CREATE INDEX labels_by_code ON labels (code);
+
 -- index models_by_encoder
 CREATE INDEX models_by_encoder ON models (encoder_id);
 
 -- index models_by_kind_active
 CREATE INDEX models_by_kind_active ON models (kind, active);
 
+-- index recordings_by_deployment_local_time
+CREATE INDEX recordings_by_deployment_local_time ON recordings (deployment_id, start_local_ms);
+
 -- index recordings_by_deployment_time
 CREATE INDEX recordings_by_deployment_time ON recordings (deployment_id, start_time);
 
+-- index recordings_by_file_name
+CREATE INDEX recordings_by_file_name ON recordings (file_name COLLATE NOCASE);
+
 -- index recordings_by_fingerprint
 CREATE INDEX recordings_by_fingerprint ON recordings (fingerprint);
+
+-- index recordings_by_local_time
+CREATE INDEX recordings_by_local_time ON recordings (start_local_ms);
 
 -- index recordings_by_status
 CREATE INDEX recordings_by_status ON recordings (status);
 
 -- index recordings_by_time
 CREATE INDEX recordings_by_time ON recordings (start_time);
+
+-- index sites_by_inference_key
+CREATE UNIQUE INDEX sites_by_inference_key ON sites (inference_key) WHERE inference_key IS NOT NULL;
+
+-- index window_decisions_by_annotation
+CREATE INDEX window_decisions_by_annotation ON window_decisions (annotation_id) WHERE annotation_id IS NOT NULL;
+
+-- index window_decisions_by_recording
+CREATE INDEX window_decisions_by_recording ON window_decisions (recording_id, start_s);
+
+-- table analysed_recordings
+CREATE TABLE analysed_recordings (
+  analysis_id INTEGER NOT NULL REFERENCES analyses(id) ON DELETE CASCADE,
+  recording_id INTEGER NOT NULL REFERENCES recordings(id) ON DELETE CASCADE,
+  status TEXT NOT NULL CHECK (status IN ('done', 'failed')),
+  -- The recording's fingerprint when it was analysed: a changed file is analysed again.
+  fingerprint TEXT NOT NULL,
+  windows INTEGER NOT NULL DEFAULT 0 CHECK (windows >= 0),
+  -- 16 kHz audio seconds embedded.
+  audio_s REAL NOT NULL DEFAULT 0 CHECK (audio_s >= 0),
+  embeddings_sha256 TEXT,
+  error_code TEXT,
+  error TEXT,
+  job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
+  analysed_at TEXT NOT NULL,
+  PRIMARY KEY (analysis_id, recording_id),
+  CHECK (status = 'failed' OR embeddings_sha256 IS NOT NULL)
+) STRICT, WITHOUT ROWID;
+
+-- table analyses
+CREATE TABLE analyses (
+  id INTEGER PRIMARY KEY,
+  encoder_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+  window_s REAL NOT NULL CHECK (window_s > 0),
+  hop_s REAL NOT NULL CHECK (hop_s > 0),
+  dim INTEGER NOT NULL CHECK (dim > 0),
+  -- How the embeddings were made (chunking, normalisation, encoder package hash …).
+  settings TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(settings)),
+  created_at TEXT NOT NULL,
+  UNIQUE (encoder_id, window_s, hop_s)
+) STRICT;
 
 -- table annotations
 CREATE TABLE annotations (
@@ -72,7 +143,7 @@ CREATE TABLE deployments (
   ended_at TEXT,
   timezone TEXT,
   metadata TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata)),
-  created_at TEXT NOT NULL,
+  created_at TEXT NOT NULL, inference_key TEXT,
   UNIQUE (site_id, name)
 ) STRICT;
 
@@ -91,7 +162,7 @@ CREATE TABLE detections (
   -- Which settings (threshold, window, hop …) produced this detection.
   settings TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(settings)),
   job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
-  created_at TEXT NOT NULL,
+  created_at TEXT NOT NULL, original_label_id INTEGER REFERENCES labels(id) ON DELETE SET NULL,
   CHECK (end_s > start_s)
 ) STRICT;
 
@@ -106,6 +177,19 @@ CREATE TABLE embeddings (
   -- float32 little-endian
   vector BLOB NOT NULL CHECK (length(vector) = dim * 4),
   UNIQUE (model_id, recording_id, window_start_s)
+) STRICT;
+
+-- table head_trainings
+CREATE TABLE head_trainings (
+  model_id INTEGER PRIMARY KEY REFERENCES models(id) ON DELETE CASCADE,
+  origin TEXT NOT NULL CHECK (origin IN ('trained', 'imported')),
+  job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
+  previous_model_id INTEGER REFERENCES models(id) ON DELETE SET NULL,
+  params TEXT CHECK (params IS NULL OR json_valid(params)),
+  report TEXT CHECK (report IS NULL OR json_valid(report)),
+  snapshot TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(snapshot)),
+  evaluation TEXT NOT NULL CHECK (json_valid(evaluation)),
+  created_at TEXT NOT NULL
 ) STRICT;
 
 -- table job_logs
@@ -196,7 +280,7 @@ CREATE TABLE recordings (
   metadata TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata)),
   status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'missing', 'quarantined')),
   status_reason TEXT,
-  imported_at TEXT NOT NULL,
+  imported_at TEXT NOT NULL, file_name TEXT NOT NULL DEFAULT '', time_expansion REAL NOT NULL DEFAULT 1 CHECK (time_expansion > 0), start_utc_ms INTEGER, start_local_ms INTEGER, conflicts TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(conflicts)), warnings TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(warnings)), has_conflicts INTEGER NOT NULL DEFAULT 0 CHECK (has_conflicts IN (0, 1)), status_code TEXT, annotation_count INTEGER NOT NULL DEFAULT 0 CHECK (annotation_count >= 0),
   -- Only a quarantined file (unreadable header) may lack its audio properties.
   CHECK (status = 'quarantined' OR (sample_rate IS NOT NULL AND channels IS NOT NULL AND duration_s IS NOT NULL))
 ) STRICT;
@@ -211,4 +295,37 @@ CREATE TABLE sites (
   notes TEXT,
   metadata TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata)),
   created_at TEXT NOT NULL
+, inference_key TEXT) STRICT;
+
+-- table window_decisions
+CREATE TABLE window_decisions (
+  id INTEGER PRIMARY KEY,
+  recording_id INTEGER NOT NULL REFERENCES recordings(id) ON DELETE CASCADE,
+  start_s REAL NOT NULL CHECK (start_s >= 0),
+  end_s REAL NOT NULL,
+  label_id INTEGER NOT NULL REFERENCES labels(id) ON DELETE CASCADE,
+  decision TEXT NOT NULL CHECK (decision IN ('present', 'absent')),
+  origin TEXT NOT NULL CHECK (origin IN ('active-learning', 'search')),
+  model_id INTEGER REFERENCES models(id) ON DELETE SET NULL,
+  annotation_id INTEGER REFERENCES annotations(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  CHECK (end_s > start_s),
+  CHECK ((decision = 'present') = (annotation_id IS NOT NULL)),
+  UNIQUE (recording_id, label_id, start_s, end_s)
 ) STRICT;
+
+-- trigger annotations_count_delete
+CREATE TRIGGER annotations_count_delete AFTER DELETE ON annotations BEGIN
+  UPDATE recordings SET annotation_count = annotation_count - 1 WHERE id = OLD.recording_id;
+END;
+
+-- trigger annotations_count_insert
+CREATE TRIGGER annotations_count_insert AFTER INSERT ON annotations BEGIN
+  UPDATE recordings SET annotation_count = annotation_count + 1 WHERE id = NEW.recording_id;
+END;
+
+-- trigger annotations_count_move
+CREATE TRIGGER annotations_count_move AFTER UPDATE OF recording_id ON annotations WHEN NEW.recording_id <> OLD.recording_id BEGIN
+  UPDATE recordings SET annotation_count = annotation_count - 1 WHERE id = OLD.recording_id;
+  UPDATE recordings SET annotation_count = annotation_count + 1 WHERE id = NEW.recording_id;
+END;

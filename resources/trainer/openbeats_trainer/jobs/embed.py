@@ -24,7 +24,7 @@ from ..job import DataItem, JobSpec, parse_hparams
 from ..protocol import Emitter, TrainerError
 from ..recording import RecordingReader
 from ..runtime import Runtime, StopFlag
-from ..windows import plan_chunks, window_means, window_patch_ranges
+from ..windows import MIN_WINDOW_S, plan_chunks, window_means, window_patch_ranges
 from .common import prepare_output_dir, starting_model
 
 INDEX_FORMAT = "openbeats-embeddings/1"
@@ -138,8 +138,8 @@ class _Pending:
 
 class EmbedRun:
     def __init__(self, spec: JobSpec, hp: EmbedHparams, runtime: Runtime, emitter: Emitter, stop: StopFlag) -> None:
-        if hp.window_s < 0.5 or hp.hop_s <= 0:
-            raise TrainerError("INVALID_REQUEST", "hparams.window_s must be ≥ 0.5 s and hop_s > 0")
+        if hp.window_s < MIN_WINDOW_S or hp.hop_s <= 0:
+            raise TrainerError("INVALID_REQUEST", f"hparams.window_s must be ≥ {MIN_WINDOW_S} s and hop_s > 0")
         if not 1 <= hp.chunk_patches <= 62:
             raise TrainerError("INVALID_REQUEST", "hparams.chunk_patches must lie in 1…62 (≤ 10 s chunks)")
         if hp.fbank_on not in ("auto", "worker", "device"):
@@ -196,7 +196,7 @@ class EmbedRun:
         state = self.pending.pop(rec)
         item = self.spec.data.items[rec]
         features = np.concatenate([state.parts[i] for i in range(state.chunks)], axis=0)
-        ranges = window_patch_ranges(state.length, features.shape[0], self.hp.window_s, self.hp.hop_s)
+        ranges = window_patch_ranges(features.shape[0], self.hp.window_s, self.hp.hop_s)
         embeddings = window_means(features, ranges)
         stem = _file_stem(item.id)
         entry: Dict[str, Any] = {

@@ -1,0 +1,129 @@
+// The rescore job's work: recompute heads' detections from the stored window embeddings, after a
+// head, a threshold or an event rule changed — no audio is decoded and no encoder runs. Each head
+// is applied to the analysis with its encoder and windows; recordings are committed in batches
+// (replacing only that head's detections, keeping reviews: see detection-store.ts). Rescoring is
+// idempotent, so an interrupted rescore simply runs again.
+import type { Database } from 'better-sqlite3'
+import type { RescoreResult } from '../../src-shared/contracts'
+import { AppError, throwIfAborted } from '../errors'
+import { ModelsRepository, type HeadRecord } from '../services/models-repository'
+import { AnalysisRepository } from './analysis-repository'
+import { DetectionStore, type NewDetection } from './detection-store'
+import { embeddingsFile, readEmbeddings } from './embedding-files'
+import { RecordingScorer } from './recording-scorer'
+import { loadScoringHead, type ScoringHead } from './scoring-heads'
+
+export interface RescoreOptions {
+  db: Database
+  projectDir: string
+  /** Default: every active head. */
+  headIds?: readonly number[]
+  jobId: number | null
+  signal?: AbortSignal
+  onProgress?: (done: number, total: number | null, unit: string, message: string) => void
+  log?: (level: 'info' | 'warn', message: string) => void
+}
+
+/** Recordings per write transaction. */
+const COMMIT_RECORDINGS = 256
+
+interface HeadTally {
+  recordings: number
+  windows: number
+  detections: number
+  reviewsKept: number
+}
+
+export async function rescoreHeads(o: RescoreOptions): Promise<RescoreResult> {
+  const t0 = performance.now()
+  const { db, signal } = o
+  const log = o.log ?? (() => {})
+  const models = new ModelsRepository(db)
+  const analyses = new AnalysisRepository(db)
+  const store = new DetectionStore(db)
+  const records: HeadRecord[] = o.headIds ? o.headIds.map((id) => models.head(id)) : models.rows('head').filter((r) => r.active).map((r) => models.head(r.id))
+
+  // Heads that read the same analysis are scored in one pass over its embeddings.
+  const groups = new Map<number, { analysisId: number; heads: ScoringHead[] }>()
+  const tallies = new Map<number, HeadTally>()
+  for (const r of records) {
+    tallies.set(r.id, { recordings: 0, windows: 0, detections: 0, reviewsKept: 0 })
+    const encoderId = r.encoderId
+    if (encoderId === null) throw new AppError('MODEL_INVALID', `head ${r.name} ${r.version} has no encoder`)
+    const analysis = analyses.find(encoderId, r.head)
+    if (!analysis) {
+      log('info', `head ${r.name} ${r.version}: no recordings analysed with its encoder and ${r.head.windowS} s / ${r.head.hopS} s windows yet`)
+      continue
+    }
+    const group = groups.get(analysis.id) ?? { analysisId: analysis.id, heads: [] }
+    group.heads.push(loadScoringHead(o.projectDir, models, r, models.encoder(encoderId)))
+    groups.set(analysis.id, group)
+  }
+
+  const work = [...groups.values()].map((g) => ({ ...g, analysis: analyses.get(g.analysisId), recordings: analyses.analysed(g.analysisId) }))
+  const totalWindows = work.reduce((s, g) => s + g.recordings.reduce((a, r) => a + r.windows, 0), 0)
+  let doneWindows = 0
+  let lastReport = 0
+  const report = (force = false) => {
+    const now = performance.now()
+    if (!force && now - lastReport < 100) return
+    lastReport = now
+    o.onProgress?.(doneWindows, totalWindows, 'windows', `Rescoring ${records.length} head(s) on ${totalWindows.toLocaleString('en-US')} stored windows`)
+  }
+  report(true)
+
+  for (const g of work) {
+    const { analysis } = g
+    const encoder = models.encoder(analysis.encoderId)
+    const scorer = new RecordingScorer(g.heads, analysis.dim, analysis, { analysisId: analysis.id, encoderId: encoder.id, encoder: `${encoder.name} ${encoder.version}`, windowS: analysis.windowS, hopS: analysis.hopS })
+    let buffer = new Float32Array(0)
+    let pending: { recordingId: number; detections: NewDetection[][] }[] = []
+    const commit = () => {
+      const now = new Date().toISOString()
+      db.transaction(() => {
+        g.heads.forEach((h, k) => {
+          const outcome = store.replaceMany(h.id, pending.map((p) => ({ recordingId: p.recordingId, detections: p.detections[k] })), o.jobId, now)
+          const t = tallies.get(h.id) as HeadTally
+          t.detections += pending.reduce((sum, p) => sum + p.detections[k].length, 0)
+          t.reviewsKept += outcome.reviewsKept
+        })
+      })()
+      pending = []
+    }
+    try {
+      for (const rec of g.recordings) {
+        throwIfAborted(signal)
+        if (buffer.length < rec.windows * analysis.dim) buffer = new Float32Array(Math.max(rec.windows * analysis.dim, 2 * buffer.length))
+        const x = readEmbeddings(embeddingsFile(o.projectDir, analysis.id, rec.recordingId), rec.windows, analysis.dim, buffer)
+        scorer.begin(rec.recordingId)
+        scorer.pushAll(x, rec.windows)
+        pending.push({ recordingId: rec.recordingId, detections: scorer.finish(rec.audioS) })
+        for (const h of g.heads) {
+          const t = tallies.get(h.id) as HeadTally
+          t.recordings++
+          t.windows += rec.windows
+        }
+        doneWindows += rec.windows
+        if (pending.length >= COMMIT_RECORDINGS) {
+          commit()
+          // Let a cancel message in between transactions.
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+        report()
+      }
+      commit()
+    } finally {
+      scorer.dispose()
+    }
+    for (const h of g.heads) models.markScored(h.id, h.revision)
+  }
+  report(true)
+
+  const heads = records.map((r) => ({ id: r.id, name: r.name, version: r.version, ...(tallies.get(r.id) as HeadTally) }))
+  return {
+    heads,
+    windows: doneWindows,
+    detections: heads.reduce((s, h) => s + h.detections, 0),
+    seconds: (performance.now() - t0) / 1000,
+  }
+}

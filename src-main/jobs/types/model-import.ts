@@ -1,0 +1,12 @@
+import { ModelImportParams } from '../../../src-shared/contracts'
+import type { JobTypeDefinition } from '../job-type'
+
+/** Converts a checkpoint and registers it; all or nothing, so a resumed import starts again. */
+export const modelImportJob: JobTypeDefinition = {
+  type: 'model-import',
+  params: ModelImportParams,
+  resource: 'cpu',
+  worker: 'model-import',
+  resumableFrom: ['interrupted', 'failed', 'cancelled'],
+  resumeFrom: () => null,
+}

@@ -1,0 +1,12 @@
+import { RescoreParams } from '../../../src-shared/contracts'
+import type { JobTypeDefinition } from '../job-type'
+
+/** Recomputes heads' detections from stored embeddings; idempotent, so a resumed one starts again. */
+export const rescoreJob: JobTypeDefinition = {
+  type: 'rescore',
+  params: RescoreParams,
+  resource: 'cpu',
+  worker: 'rescore',
+  resumableFrom: ['interrupted', 'failed', 'cancelled'],
+  resumeFrom: () => null,
+}

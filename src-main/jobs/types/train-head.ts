@@ -1,0 +1,12 @@
+import { TrainHeadParams } from '../../../src-shared/contracts'
+import type { JobTypeDefinition } from '../job-type'
+
+/** Trains and registers a head version; nothing is registered until the end, so a resumed one starts over. */
+export const trainHeadJob: JobTypeDefinition = {
+  type: 'train-head',
+  params: TrainHeadParams,
+  resource: 'cpu',
+  worker: 'train-head',
+  resumableFrom: ['interrupted', 'failed', 'cancelled'],
+  resumeFrom: () => null,
+}
