@@ -76,7 +76,6 @@ describe('migrations on an in-memory database', () => {
       'annotations',
       'deployments',
       'detections',
-      'embeddings',
       'head_trainings',
       'job_logs',
       'jobs',
@@ -140,11 +139,9 @@ describe('schema 1 constraints', () => {
     db.close()
   })
 
-  it('checks JSON columns, embedding sizes, detection review states and foreign keys', () => {
+  it('checks JSON columns, detection review states and foreign keys', () => {
     const db = seeded()
     fails(db, "UPDATE recordings SET metadata = '{not json' WHERE id = 1")
-    db.prepare('INSERT INTO embeddings (model_id, recording_id, window_start_s, window_duration_s, dim, vector) VALUES (1, 1, 0, 10, 2, ?)').run(Buffer.alloc(8))
-    fails(db, 'INSERT INTO embeddings (model_id, recording_id, window_start_s, window_duration_s, dim, vector) VALUES (1, 1, 10, 10, 2, ?)', Buffer.alloc(7))
     const det = `INSERT INTO detections (model_id, recording_id, label_id, start_s, end_s, score, review_state, created_at) VALUES (?, 1, 1, 0, 3, 0.9, ?, '${now}')`
     db.prepare(det).run(1, 'unreviewed')
     fails(db, det, 1, 'maybe')
@@ -152,7 +149,6 @@ describe('schema 1 constraints', () => {
     fails(db, "INSERT INTO models (kind, name, version, encoder_id, created_at) VALUES ('encoder', 'e', '2', 1, 'x')") // only heads have an encoder
     db.prepare('DELETE FROM recordings WHERE id = 1').run()
     expect(db.prepare('SELECT count(*) AS n FROM detections').get()).toEqual({ n: 0 })
-    expect(db.prepare('SELECT count(*) AS n FROM embeddings').get()).toEqual({ n: 0 })
     db.close()
   })
 

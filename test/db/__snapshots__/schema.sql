@@ -28,9 +28,6 @@ CREATE INDEX detections_by_review ON detections (review_state, label_id);
 -- index detections_by_score
 CREATE INDEX detections_by_score ON detections (score, id, label_id, review_state, model_id, recording_id);
 
--- index embeddings_by_recording
-CREATE INDEX embeddings_by_recording ON embeddings (recording_id);
-
 -- index head_trainings_by_previous
 CREATE INDEX head_trainings_by_previous ON head_trainings (previous_model_id);
 
@@ -164,19 +161,6 @@ CREATE TABLE detections (
   job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
   created_at TEXT NOT NULL, original_label_id INTEGER REFERENCES labels(id) ON DELETE SET NULL,
   CHECK (end_s > start_s)
-) STRICT;
-
--- table embeddings
-CREATE TABLE embeddings (
-  id INTEGER PRIMARY KEY,
-  model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
-  recording_id INTEGER NOT NULL REFERENCES recordings(id) ON DELETE CASCADE,
-  window_start_s REAL NOT NULL CHECK (window_start_s >= 0),
-  window_duration_s REAL NOT NULL CHECK (window_duration_s > 0),
-  dim INTEGER NOT NULL CHECK (dim > 0),
-  -- float32 little-endian
-  vector BLOB NOT NULL CHECK (length(vector) = dim * 4),
-  UNIQUE (model_id, recording_id, window_start_s)
 ) STRICT;
 
 -- table head_trainings
