@@ -59,6 +59,12 @@ if (existsSync(vitestJson)) {
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0)
   // A suite that failed to load has no tests but is still a failure.
   failed += (report.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length
+  // Unhandled errors (e.g. a stream that fails after its test ended) fail the run without failing a
+  // test: count them so the summary line never reads clean when vitest did not.
+  if (vitestCode !== 0 && failed === 0) {
+    console.log('[test] vitest exited with an error outside the tests (see "Unhandled Errors" above): counted as one failure')
+    failed += 1
+  }
 } else if (vitestCode !== 0) {
   failed += 1
 }

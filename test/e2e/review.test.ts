@@ -183,6 +183,31 @@ describe.skipIf(skipReason !== null)('reviewing detections in Chromium against t
   const selectedRow = () => page.locator('[data-testid="detection-table"] .row.body.selected')
   /** The selected row's index, polled (this machine is shared: answers can take a few seconds). */
   const selectedIndex = () => selectedRow().first().getAttribute('data-index', { timeout: 2000 }).catch(() => null)
+  /**
+   * The selected row's detection id and index, read from one DOM snapshot once its row is loaded.
+   * Gives up after 20 s with a screenshot and a description of what the table showed instead.
+   */
+  async function selectedRowState(): Promise<{ id: number; index: number }> {
+    const deadline = Date.now() + 20_000
+    let seen = ''
+    while (Date.now() < deadline) {
+      const state = await page.evaluate((): { id: number; index: number } | { seen: string } => {
+        const table = document.querySelector('[data-testid="detection-table"]')
+        const row = table?.querySelector('.row.body.selected')
+        if (row?.hasAttribute('data-detection-id')) return { id: Number(row.getAttribute('data-detection-id')), index: Number(row.getAttribute('data-index')) }
+        const rows = table ? Array.from(table.querySelectorAll('.row.body')) : []
+        const text = (id: string) => document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? '(none)'
+        return {
+          seen: `${row ? 'selected row not loaded yet' : 'no selected row'}; table ${table ? `draws ${rows.length} rows (${rows[0]?.getAttribute('data-index')}…${rows.at(-1)?.getAttribute('data-index')})` : 'absent'}; position "${text('row-position')}"; count "${text('detection-count')}"; notices "${Array.from(document.querySelectorAll('.notice')).map((n) => n.textContent?.trim()).join(' | ')}"`,
+        }
+      })
+      if ('id' in state) return state
+      seen = state.seen
+      await page.waitForTimeout(100)
+    }
+    await shot('no-selected-row')
+    throw new Error(`the detection table lost its selected row for 20 s: ${seen}`)
+  }
   /** The viewer has drawn the selected detection's recording (waveform and spectrogram). */
   const painted = () => page.locator('[data-testid="recording-viewer"][data-spectrogram-ms]').count()
 
@@ -231,15 +256,14 @@ describe.skipIf(skipReason !== null)('reviewing detections in Chromium against t
     const keys = ['c', 'x', 'u', 'y', 'n', 's', 'c', 'c', 'x', 'u']
     const expected: Array<{ id: number; state: string }> = []
     for (const key of keys) {
-      const id = Number(await selectedRow().getAttribute('data-detection-id'))
-      const index = Number(await selectedRow().getAttribute('data-index'))
+      const { id, index } = await selectedRowState()
       const state = key === 's' ? (await api.call<DetectionRow>('detections.get', { id })).reviewState : { c: 'confirmed', y: 'confirmed', x: 'rejected', n: 'rejected', u: 'uncertain' }[key]
       await page.keyboard.press(key)
       await expect.poll(selectedIndex, { timeout: 20_000 }).toBe(String(index + 1))
       expected.push({ id, state: state ?? '' })
     }
     // The eleventh: relabel through the searchable picker.
-    const relabelId = Number(await selectedRow().getAttribute('data-detection-id'))
+    const relabelId = (await selectedRowState()).id
     const before = await api.call<DetectionRow>('detections.get', { id: relabelId })
     const target = before.labelCode === 'BITTER' ? 'WATRAI' : 'BITTER'
     await page.keyboard.press('l')

@@ -123,9 +123,10 @@ class AtomicStream {
     if (!this.stream.write(text)) await new Promise<void>((resolve) => this.stream.once('drain', resolve))
   }
 
-  /** A failed export leaves no half-written file behind. */
-  abort(): void {
-    this.stream.destroy()
+  /** A failed export leaves no half-written file behind. The stream may still be opening its
+   *  file: wait until it has closed, or it would recreate the temp file after we removed it. */
+  async abort(): Promise<void> {
+    if (!this.stream.closed) await new Promise<void>((resolve) => this.stream.once('close', () => resolve()).destroy())
     rmSync(this.temp, { force: true })
   }
 
@@ -263,8 +264,8 @@ export async function exportSeason(db: Database, projectDir: string, params: Par
     }
     flushDeployment()
   } catch (err) {
-    annotationCsv?.abort()
-    detectionCsv?.abort()
+    await annotationCsv?.abort()
+    await detectionCsv?.abort()
     throw err
   }
   if (annotationCsv) {
