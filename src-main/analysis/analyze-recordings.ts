@@ -238,7 +238,7 @@ async function analyzeOne(x: OneRecording): Promise<RecordingOutcome> {
   o.db.transaction(() => {
     x.heads.forEach((h, k) => x.store.replace(h.id, rec.id, detections[k], o.jobId, now))
     x.analyses.markDone({ analysisId: x.analysisId, recordingId: rec.id, fingerprint: rec.fingerprint, windows, audioS: audioSeconds, sha256: sha, jobId: o.jobId })
-  })()
+  }).immediate()
   return { ok: true, windows, audioSeconds, perHead: detections.map((d) => d.length) }
 }
 

@@ -87,7 +87,7 @@ export async function rescoreHeads(o: RescoreOptions): Promise<RescoreResult> {
           t.detections += pending.reduce((sum, p) => sum + p.detections[k].length, 0)
           t.reviewsKept += outcome.reviewsKept
         })
-      })()
+      }).immediate()
       pending = []
     }
     try {

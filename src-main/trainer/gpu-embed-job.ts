@@ -155,7 +155,7 @@ class IndexImporter {
     this.x.db.transaction(() => {
       this.x.heads.forEach((h, k) => this.detections.replace(h.id, rec.id, detections[k], this.x.jobId, now))
       this.analyses.markDone({ analysisId: this.x.analysisId, recordingId: rec.id, fingerprint: rec.fingerprint, windows: m.rows, audioS: audioSeconds, sha256: sha, jobId: this.x.jobId })
-    })()
+    }).immediate()
     rmSync(npy, { force: true })
     if (e.scores) rmSync(join(this.x.outputDir, e.scores), { force: true })
     this.tallies.analysed++

@@ -170,7 +170,7 @@ export async function registerTrainedModel(o: RegisterTrainedInput): Promise<Reg
       })
       created.push(join(projectDir, h.folder))
       return { encoderId, headId: h.id, labelSetId: labels.labelSetId }
-    })()
+    }).immediate()
     progress(100, 'Registered')
     return { ...registered, name: o.name, version, folder, parity }
   } catch (err) {

@@ -129,7 +129,7 @@ export async function importSeason(db: Database, opts: ImportSeasonOptions): Pro
     )
     throwIfAborted(opts.signal)
     const createdBefore = [store.sitesCreated, store.deploymentsCreated]
-    storeBatch(batch, probed, new Date().toISOString())
+    storeBatch.immediate(batch, probed, new Date().toISOString())
     tallies.sitesCreated += store.sitesCreated - createdBefore[0]
     tallies.deploymentsCreated += store.deploymentsCreated - createdBefore[1]
     opts.onCheckpoint?.({ version: 1, folders, lastPath: batch[batch.length - 1].path, tallies: { ...tallies } })
@@ -156,7 +156,7 @@ function markMissing(db: Database, folders: readonly string[], files: readonly L
         count += 1
       }
     }
-  })()
+  }).immediate()
   return count
 }
 
