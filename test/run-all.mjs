@@ -3,13 +3,15 @@
 // (unit, integration, e2e) and the Python trainer's pytest suite, then prints one summary line
 // `N passed, N failed, N skipped` — the line CI reads.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
 const root = resolve(import.meta.dirname, '..')
 const results = join(root, 'test-results')
 mkdirSync(results, { recursive: true })
 const passthrough = process.argv.slice(2)
+// A full run starts with no screenshots, so every one in test-results/screenshots is from this run.
+if (passthrough.length === 0) rmSync(join(results, 'screenshots'), { recursive: true, force: true })
 
 function newestMtime(dir) {
   let newest = 0

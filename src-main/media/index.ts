@@ -1,6 +1,6 @@
 // Peaks and spectrogram tiles of recordings: computed from streamed audio, cached in the project,
 // served through the media routes.
-export { PeaksIndex, SpectrogramIndex, MEDIA_CACHE_VERSION } from './cache-index'
+export { PeaksIndex, SpectrogramIndex, MEDIA_CACHE_VERSION } from '../../src-shared/contracts'
 export { createMediaCache, recordingCacheDir, writeOverview, type CachedRecording, type MediaCache } from './media-cache'
 export { recordingMediaRoutes } from './media-routes'
 export { computeOverview, type Overview } from './overview'

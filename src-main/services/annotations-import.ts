@@ -187,7 +187,7 @@ export function importAnnotationText(db: Database, req: AnnotationTextImport): {
     }
     if (duplicates > 0) problem(`${duplicates} row(s) already present on their recording; skipped`)
     report.createdLabels = resolver.created
-  })()
+  }).immediate()
   return { report, recordingIds: [...targets.keys()].filter((id) => rowTargets.includes(id)) }
 }
 

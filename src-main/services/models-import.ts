@@ -121,7 +121,7 @@ export async function importCheckpoint(o: ImportCheckpointOptions): Promise<Mode
       })
       created.push(join(projectDir, registeredHead.folder))
       return { encoderId, headId: registeredHead.id, labelSetId }
-    })()
+    }).immediate()
     progress(100, 'Imported')
     o.log?.('info', `registered ${name} ${version} (encoder ${registered.encoderId}${registered.headId ? `, head ${registered.headId}` : ''}) in ${folder}`)
     return { ...registered, name, version, dir: folder, warnings: manifest.warnings, parity: { ...parity } }

@@ -74,7 +74,7 @@ export function registerEncoder(db: Database, input: RegisterEncoderInput): numb
       active,
       createdAt: new Date().toISOString(),
     })
-  })()
+  }).immediate()
 }
 
 export interface RegisterHeadInput {
@@ -181,7 +181,7 @@ export function registerHead(db: Database, projectDir: string, input: RegisterHe
         createdAt,
       })
       return { id, version, folder }
-    })()
+    }).immediate()
   } catch (err) {
     if (written) rmSync(abs, { recursive: true, force: true })
     throw err

@@ -6,38 +6,28 @@ import type { Database, Statement } from 'better-sqlite3'
 import type { Activity, ActivityQuery, TimeBasis } from '../../src-shared/contracts'
 import { AppError } from '../errors'
 import { DataFreshness, FreshCache } from './detections-freshness'
+import { filterTerms, type SqlParams } from './detections-query'
 import { HOUR_MS, parseWallBound } from './detections-wall-clock'
 import { activityTables, recordedByHour, type RecordedSpan } from './stats-activity'
-
-type Params = Record<string, number | string>
 
 interface Scope {
   recordingTerms: string[]
   detectionTerms: string[]
-  params: Params
+  params: SqlParams
   fromMs?: number
   toMs?: number
 }
 
 function scopeOf(q: ActivityQuery): Scope {
-  const s: Scope = { recordingTerms: [], detectionTerms: [], params: {} }
-  if (q.siteId !== undefined) {
-    s.recordingTerms.push('r.deployment_id IN (SELECT id FROM deployments WHERE site_id = @site)')
-    s.params.site = q.siteId
-  }
-  if (q.labelId !== undefined) {
-    s.detectionTerms.push('d.label_id = @label')
-    s.params.label = q.labelId
-  }
-  if (q.modelId !== undefined) {
-    s.detectionTerms.push('d.model_id = @model')
-    s.params.model = q.modelId
-  }
-  if (q.confirmedOnly) s.detectionTerms.push("d.review_state = 'confirmed'")
-  if (q.minScore !== undefined) {
-    s.detectionTerms.push('d.score >= @minScore')
-    s.params.minScore = q.minScore
-  }
+  // The detection table's filter terms, so both views select the same detections for a filter.
+  const t = filterTerms({
+    siteId: q.siteId,
+    labelIds: q.labelId === undefined ? undefined : [q.labelId],
+    modelId: q.modelId,
+    reviewStates: q.confirmedOnly ? ['confirmed'] : undefined,
+    minScore: q.minScore,
+  })
+  const s: Scope = { recordingTerms: t.recording, detectionTerms: t.detection, params: t.params }
   if (q.from !== undefined) s.fromMs = parseWallBound(q.from, 'from')
   // A date-only upper bound includes that day (parseWallBound moves it to the next midnight).
   if (q.to !== undefined) s.toMs = parseWallBound(q.to, 'to')
@@ -118,7 +108,7 @@ export class StatsRepository {
 
     const wall = 'r.start_local_ms + d.start_s * 1000'
     const timeTerms = ['r.start_local_ms IS NOT NULL']
-    const params: Params = { ...s.params, hourMs: HOUR_MS }
+    const params: SqlParams = { ...s.params, hourMs: HOUR_MS }
     if (s.fromMs !== undefined) {
       timeTerms.push(`${wall} >= @fromMs`)
       params.fromMs = s.fromMs

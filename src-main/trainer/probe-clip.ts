@@ -3,6 +3,7 @@
 // written as a float32 WAV that both the trainer and the app's decoder read exactly.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { wavHeader } from '../audio/wav-header'
 
 export const PROBE_SECONDS = 12
 const RATE = 16_000
@@ -27,19 +28,7 @@ export function probeSignal(): Float32Array {
 /** IEEE-float mono WAV. */
 export function writeFloatWav(path: string, samples: Float32Array, rate = RATE): void {
   const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength)
-  const header = Buffer.alloc(44)
-  header.write('RIFF', 0, 'latin1')
-  header.writeUInt32LE(36 + data.length, 4)
-  header.write('WAVEfmt ', 8, 'latin1')
-  header.writeUInt32LE(16, 16)
-  header.writeUInt16LE(3, 20)
-  header.writeUInt16LE(1, 22)
-  header.writeUInt32LE(rate, 24)
-  header.writeUInt32LE(rate * 4, 28)
-  header.writeUInt16LE(4, 32)
-  header.writeUInt16LE(32, 34)
-  header.write('data', 36, 'latin1')
-  header.writeUInt32LE(data.length, 40)
+  const header = wavHeader({ rate, frames: samples.length, encoding: 'float32' })
   mkdirSync(dirname(path), { recursive: true })
   writeFileSync(path, Buffer.concat([header, data]))
 }

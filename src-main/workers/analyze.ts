@@ -3,8 +3,7 @@
 import { AnalyzeParams } from '../../src-shared/contracts'
 import { analyzeRecordings } from '../analysis/analyze-recordings'
 import { decodeThreadEntry } from '../analysis/audio-thread'
-import { openWorkerConnection } from '../db/connection'
-import { projectDbPath } from '../db/project-layout'
+import { operationHooks, withProjectDatabase } from '../jobs/worker-operation'
 import { runWorker } from '../jobs/worker-runtime'
 
 function decodePolicy(value: string | undefined): 'auto' | 'always' | 'never' {
@@ -14,31 +13,25 @@ function decodePolicy(value: string | undefined): 'auto' | 'always' | 'never' {
 runWorker({
   name: 'analyze',
   params: AnalyzeParams,
-  async run(ctx) {
-    const db = openWorkerConnection(projectDbPath(ctx.projectDir))
-    try {
+  run: (ctx) =>
+    withProjectDatabase(ctx, async (db) => {
       const { type: _type, ...params } = ctx.params
       const result = await analyzeRecordings({
+        ...operationHooks(ctx),
         db,
         projectDir: ctx.projectDir,
         params,
         jobId: ctx.jobId,
-        signal: ctx.signal,
         resumeFrom: ctx.resumeFrom,
         decodeThread: decodeThreadEntry(__dirname),
         // OPENBEATS_DECODE_THREAD=always|never overrides the choice (benchmarks, diagnosis).
         decodeOnThread: decodePolicy(process.env.OPENBEATS_DECODE_THREAD),
-        onProgress: (done, total, unit, message) => ctx.progress(done, total, unit, message),
         onCheckpoint: (state) => ctx.checkpoint(state),
-        log: (level, message) => ctx.log(level, message),
       })
       ctx.log(
         'info',
         `${result.analysed} recording(s) analysed (${(result.audioSeconds / 3600).toFixed(2)} h, ${result.windows} windows), ${result.detections} detection(s), ${result.failed.length} unreadable; ${result.alreadyAnalysed} were already analysed`,
       )
       return result
-    } finally {
-      db.close()
-    }
-  },
+    }),
 })

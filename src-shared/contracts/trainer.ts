@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import { method } from './define'
 import { Empty, FsPath, Id } from './common'
-import { JobSnapshot } from './jobs'
+import { AnalyzeResult, JobSnapshot } from './jobs'
 import { FinetuneParams, PretrainParams, TokenizerParams } from './trainer-params'
 
 export const TrainerGpu = z.object({
@@ -105,20 +105,21 @@ export const TrainingRunResult = z.object({
 export type TrainingRunResult = z.infer<typeof TrainingRunResult>
 
 /** `result` of a succeeded gpu-embed job: the analyze job's counts plus the trainer's throughput per stage. */
-export const GpuEmbedResult = z.object({
-  analysisId: Id,
-  encoderId: Id,
-  windowS: z.number(),
-  hopS: z.number(),
-  analysed: z.number().int().min(0),
-  alreadyAnalysed: z.number().int().min(0),
-  failed: z.array(z.object({ recordingId: Id, path: z.string(), code: z.string(), reason: z.string() })),
+export const GpuEmbedResult = AnalyzeResult.pick({
+  analysisId: true,
+  encoderId: true,
+  windowS: true,
+  hopS: true,
+  analysed: true,
+  alreadyAnalysed: true,
+  failed: true,
+  windows: true,
+  audioSeconds: true,
+  detections: true,
+  heads: true,
+}).extend({
   /** Time-expanded recordings are left to the onnxruntime analysis (the trainer reads the header's rate). */
   skipped: z.number().int().min(0),
-  windows: z.number().int().min(0),
-  audioSeconds: z.number().min(0),
-  detections: z.number().int().min(0),
-  heads: z.array(z.object({ id: Id, name: z.string(), version: z.string(), detections: z.number().int().min(0) })),
   device: z.string(),
   precision: z.string(),
   /** The trainer's `done.throughput`: audio-s/s overall and per stage (decode, fbank, encoder). */

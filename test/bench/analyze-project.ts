@@ -5,29 +5,13 @@ import type { Database } from 'better-sqlite3'
 import { mkdirSync, openSync, closeSync, writeSync, ftruncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { embeddingsFile } from '../../src-main/analysis/embedding-files'
+import { wavHeader } from '../../src-main/audio/wav-header'
 import { openProjectDatabase } from '../../src-main/db/connection'
 import { readModelPackage } from '../../src-main/model/package/read-package'
 import { Prng } from '../../src-main/numeric/prng'
 import { importSeason } from '../../src-main/season/import/import-season'
 import { registerEncoder } from '../../src-main/services/models-register'
 import { cpSync } from 'node:fs'
-
-function wavHeader(rate: number, frames: number): Buffer {
-  const h = Buffer.alloc(44)
-  h.write('RIFF', 0)
-  h.writeUInt32LE(Math.min(0xffffffff, 36 + 2 * frames), 4)
-  h.write('WAVEfmt ', 8)
-  h.writeUInt32LE(16, 16)
-  h.writeUInt16LE(1, 20)
-  h.writeUInt16LE(1, 22)
-  h.writeUInt32LE(rate, 24)
-  h.writeUInt32LE(2 * rate, 28)
-  h.writeUInt16LE(2, 32)
-  h.writeUInt16LE(16, 34)
-  h.write('data', 36)
-  h.writeUInt32LE(Math.min(0xffffffff, 2 * frames), 40)
-  return h
-}
 
 /** A 16-bit mono WAV of chirps over noise (every sample written). */
 export function writeBusyWav(path: string, rate: number, seconds: number, seed = 1): void {
@@ -41,7 +25,7 @@ export function writeBusyWav(path: string, rate: number, seconds: number, seed =
     const call = t % 2.3 < 0.4 ? 0.25 : 0
     data.writeInt16LE(Math.round(32767 * (call * Math.sin(phase) + 0.01 * (rng.nextFloat() - 0.5))), 2 * i)
   }
-  writeFileSync(path, Buffer.concat([wavHeader(rate, n), data]))
+  writeFileSync(path, Buffer.concat([wavHeader({ rate, frames: n, encoding: 'pcm16' }), data]))
 }
 
 /**
@@ -52,7 +36,7 @@ export function writeSparseWav(path: string, rate: number, seconds: number): voi
   const frames = Math.round(rate * seconds)
   const fd = openSync(path, 'w')
   try {
-    writeSync(fd, wavHeader(rate, frames), 0, 44, 0)
+    writeSync(fd, wavHeader({ rate, frames, encoding: 'pcm16' }), 0, 44, 0)
     ftruncateSync(fd, 44 + 2 * frames)
     const burst = Buffer.alloc(2 * rate)
     for (let i = 0; i < rate; i++) burst.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 4000 * i) / rate)), 2 * i)

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stream16k } from '../../src-main/audio'
+import { wavHeader } from '../../src-main/audio/wav-header'
 import { computeFbank, FbankExtractor } from '../../src-main/features/fbank'
 import { chunkSamples, DEFAULT_CHUNK_PATCHES, SAMPLES_PER_TIME_PATCH } from '../../src-main/model/embed/chunker'
 import { embedFile } from '../../src-main/model/embed/embed-file'
@@ -23,18 +24,7 @@ const CHUNK_HOP_SECONDS = (DEFAULT_CHUNK_PATCHES * SAMPLES_PER_TIME_PATCH) / 16_
 function writeTestWav(path: string): void {
   const n = RATE * SECONDS
   const buf = Buffer.alloc(44 + 2 * n)
-  buf.write('RIFF', 0)
-  buf.writeUInt32LE(36 + 2 * n, 4)
-  buf.write('WAVEfmt ', 8)
-  buf.writeUInt32LE(16, 16)
-  buf.writeUInt16LE(1, 20)
-  buf.writeUInt16LE(1, 22)
-  buf.writeUInt32LE(RATE, 24)
-  buf.writeUInt32LE(2 * RATE, 28)
-  buf.writeUInt16LE(2, 32)
-  buf.writeUInt16LE(16, 34)
-  buf.write('data', 36)
-  buf.writeUInt32LE(2 * n, 40)
+  wavHeader({ rate: RATE, frames: n, encoding: 'pcm16' }).copy(buf)
   let s = 99
   let phase = 0
   for (let i = 0; i < n; i++) {

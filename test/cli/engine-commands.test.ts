@@ -2,21 +2,12 @@
 // recording of ../shared (each succeeds or fails with a typed error naming the file).
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { afterEach, expect, it } from 'vitest'
 import { runCli } from '../../src-main/cli/run-cli'
 import { readNpy } from '../analysis/read-npy'
 import { tempDir } from '../helpers/main-services'
 import { describeShared, fixtureManifest, fixturePath, readF32, realPath } from '../helpers/shared-data'
-
-class Capture extends Writable {
-  text = ''
-  isTTY = false
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString()
-    cb()
-  }
-}
+import { CapturedStream } from './captured-stream'
 
 const dirs: Array<{ cleanup(): void }> = []
 afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()))
@@ -28,8 +19,8 @@ function out(): string {
 }
 
 async function cli(argv: string[]) {
-  const stdout = new Capture()
-  const stderr = new Capture()
+  const stdout = new CapturedStream()
+  const stderr = new CapturedStream()
   const code = await runCli(argv, { stdout, stderr, env: { OPENBEATS_DATA_DIR: join(out(), 'data') } })
   return { code, stdout: stdout.text, stderr: stderr.text }
 }

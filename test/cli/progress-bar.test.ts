@@ -1,19 +1,8 @@
-import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { createProgressBar, formatBar, formatDuration, formatProgressText } from '../../src-main/cli/progress-bar'
+import { CapturedStream } from './captured-stream'
 
 const p = (done: number, total: number | null, rate: number | null = null, etaSeconds: number | null = null) => ({ done, total, unit: 'files', rate, etaSeconds, message: null })
-
-class Capture extends Writable {
-  text = ''
-  constructor(readonly isTTY: boolean, readonly columns = 80) {
-    super()
-  }
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString()
-    cb()
-  }
-}
 
 describe('CLI progress bar', () => {
   it('formats durations', () => {
@@ -35,7 +24,7 @@ describe('CLI progress bar', () => {
   })
 
   it('redraws one line on a terminal and prints a line per 10 % elsewhere', () => {
-    const tty = new Capture(true)
+    const tty = new CapturedStream(true, 80)
     const bar = createProgressBar(tty, 'scan')
     bar.update(p(1, 4))
     bar.update(p(2, 4))
@@ -43,7 +32,7 @@ describe('CLI progress bar', () => {
     expect(tty.text.split('\r\x1b[2K')).toHaveLength(3)
     expect(tty.text.endsWith('\ndone\n')).toBe(true)
 
-    const log = new Capture(false)
+    const log = new CapturedStream(false, 80)
     const plain = createProgressBar(log, 'scan')
     for (let i = 0; i <= 100; i++) plain.update(p(i, 100))
     expect(log.text.trim().split('\n')).toHaveLength(11)

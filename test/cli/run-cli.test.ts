@@ -1,22 +1,13 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { spawnSync } from 'node:child_process'
-import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { latestSchemaVersion } from '../../src-main/db/migrate'
 import { JobSnapshot } from '../../src-shared/contracts'
 import type { CliCommand } from '../../src-main/cli/command'
 import { runCli } from '../../src-main/cli/run-cli'
 import { tempDir } from '../helpers/main-services'
-
-class Capture extends Writable {
-  text = ''
-  isTTY = false
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString()
-    cb()
-  }
-}
+import { CapturedStream } from './captured-stream'
 
 const dirs: Array<{ cleanup(): void }> = []
 afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()))
@@ -24,8 +15,8 @@ afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()))
 async function cli(argv: string[], commands?: readonly CliCommand[]) {
   const d = tempDir()
   dirs.push(d)
-  const stdout = new Capture()
-  const stderr = new Capture()
+  const stdout = new CapturedStream()
+  const stderr = new CapturedStream()
   const code = await runCli(argv, { stdout, stderr, env: { OPENBEATS_DATA_DIR: join(d.path, 'data') } }, { commands })
   return { code, stdout: stdout.text, stderr: stderr.text, dir: d.path }
 }

@@ -2,21 +2,12 @@
 // worker processes), with --json output, summaries and the error convention.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AnnotationImportReport, ExportResult, ImportResult } from '../../src-shared/contracts'
 import { runCli } from '../../src-main/cli/run-cli'
 import { tempDir } from '../helpers/main-services'
 import { writeMothFile } from '../season/import/season-files'
-
-class Capture extends Writable {
-  text = ''
-  isTTY = false
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString()
-    cb()
-  }
-}
+import { CapturedStream } from './captured-stream'
 
 const cleanups: Array<() => void> = []
 afterEach(() => cleanups.splice(0).forEach((c) => c()))
@@ -28,8 +19,8 @@ function workspace() {
   const d = tempDir('obs-cli-season-')
   cleanups.push(d.cleanup)
   const cli = async (argv: string[]) => {
-    const stdout = new Capture()
-    const stderr = new Capture()
+    const stdout = new CapturedStream()
+    const stderr = new CapturedStream()
     const code = await runCli(argv, { stdout, stderr, env: { OPENBEATS_DATA_DIR: join(d.path, 'data') } })
     return { code, stdout: stdout.text, stderr: stderr.text }
   }

@@ -1,21 +1,12 @@
 // `train` and `search` through runCli in-process (training runs in a worker process), on a
 // synthetic project: --json output with mAP and per-class AP, the human summaries, and errors.
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SearchResponse } from '../../src-shared/contracts'
 import { runCli } from '../../src-main/cli/run-cli'
 import { tempDir } from '../helpers/main-services'
 import { syntheticProject, type SyntheticRecording } from '../training/synthetic-project'
-
-class Capture extends Writable {
-  text = ''
-  isTTY = false
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString()
-    cb()
-  }
-}
+import { CapturedStream } from './captured-stream'
 
 const tmp = tempDir('obs-cli-train-')
 const project = join(tmp.path, 'project')
@@ -28,8 +19,8 @@ beforeAll(async () => {
 afterAll(() => tmp.cleanup())
 
 async function cli(argv: string[]) {
-  const stdout = new Capture()
-  const stderr = new Capture()
+  const stdout = new CapturedStream()
+  const stderr = new CapturedStream()
   const code = await runCli(argv, { stdout, stderr, env: { OPENBEATS_DATA_DIR: join(tmp.path, 'data') } })
   return { code, stdout: stdout.text, stderr: stderr.text }
 }

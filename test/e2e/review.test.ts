@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { WebSocket } from 'ws'
 import type { CallResult, DetectionRow, ServerMessage } from '../../src-shared/contracts'
+import { wavHeader } from '../../src-main/audio/wav-header'
 import { openProjectDatabase } from '../../src-main/db/connection'
 import { ProjectMetaRepository } from '../../src-main/db/project-meta-repository'
 import { seededRandom, seedSeason, type SeededSeason } from '../services/detections-seed'
@@ -41,20 +42,7 @@ function birdsWav(): Buffer {
     }
     data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, x)) * 32767), i * 2)
   }
-  const h = Buffer.alloc(44)
-  h.write('RIFF', 0, 'ascii')
-  h.writeUInt32LE(36 + data.length, 4)
-  h.write('WAVEfmt ', 8, 'ascii')
-  h.writeUInt32LE(16, 16)
-  h.writeUInt16LE(1, 20)
-  h.writeUInt16LE(1, 22)
-  h.writeUInt32LE(RATE, 24)
-  h.writeUInt32LE(RATE * 2, 28)
-  h.writeUInt16LE(2, 32)
-  h.writeUInt16LE(16, 34)
-  h.write('data', 36, 'ascii')
-  h.writeUInt32LE(data.length, 40)
-  return Buffer.concat([h, data])
+  return Buffer.concat([wavHeader({ rate: RATE, frames: n, encoding: 'pcm16' }), data])
 }
 
 /** A project folder with 2 sites × 2 deployments × 6 one-minute recordings and 40 detections each. */

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { PeaksIndex, SpectrogramIndex } from '../../src-main/media/cache-index'
+import { PeaksIndex, SpectrogramIndex } from '../../src-shared/contracts'
 import { openMediaBody, type MediaResponse } from '../../src-main/services/media'
 import { createTestServices, tempDir, testContext } from '../helpers/main-services'
 import { sine, writeWav } from './synthetic-wav'

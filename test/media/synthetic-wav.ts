@@ -1,24 +1,11 @@
 // 16-bit PCM WAV files generated in code (nothing binary is committed).
 import { openSync, writeSync, closeSync } from 'node:fs'
+import { wavHeader } from '../../src-main/audio/wav-header'
 
 /** Writes `frames` samples of `sample(i)` (in −1…1) per channel; returns the path. */
 export function writeWav(path: string, opts: { rate: number; frames: number; channels?: number; sample: (i: number, channel: number) => number }): string {
   const channels = opts.channels ?? 1
-  const dataBytes = opts.frames * channels * 2
-  const header = Buffer.alloc(44)
-  header.write('RIFF', 0, 'ascii')
-  header.writeUInt32LE(36 + dataBytes, 4)
-  header.write('WAVE', 8, 'ascii')
-  header.write('fmt ', 12, 'ascii')
-  header.writeUInt32LE(16, 16)
-  header.writeUInt16LE(1, 20)
-  header.writeUInt16LE(channels, 22)
-  header.writeUInt32LE(opts.rate, 24)
-  header.writeUInt32LE(opts.rate * channels * 2, 28)
-  header.writeUInt16LE(channels * 2, 32)
-  header.writeUInt16LE(16, 34)
-  header.write('data', 36, 'ascii')
-  header.writeUInt32LE(dataBytes, 40)
+  const header = wavHeader({ rate: opts.rate, frames: opts.frames, channels, encoding: 'pcm16' })
   const fd = openSync(path, 'w')
   try {
     writeSync(fd, header)
@@ -55,20 +42,7 @@ export function writeRepeatedWav(path: string, opts: { rate: number; seconds: nu
     const v = Math.round(opts.block(i) * 32768)
     period[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v
   }
-  const header = Buffer.alloc(44)
-  header.write('RIFF', 0, 'ascii')
-  header.writeUInt32LE(36 + frames * 2, 4)
-  header.write('WAVE', 8, 'ascii')
-  header.write('fmt ', 12, 'ascii')
-  header.writeUInt32LE(16, 16)
-  header.writeUInt16LE(1, 20)
-  header.writeUInt16LE(1, 22)
-  header.writeUInt32LE(opts.rate, 24)
-  header.writeUInt32LE(opts.rate * 2, 28)
-  header.writeUInt16LE(2, 32)
-  header.writeUInt16LE(16, 34)
-  header.write('data', 36, 'ascii')
-  header.writeUInt32LE(frames * 2, 40)
+  const header = wavHeader({ rate: opts.rate, frames, encoding: 'pcm16' })
   const fd = openSync(path, 'w')
   try {
     writeSync(fd, header)

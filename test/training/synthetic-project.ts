@@ -5,6 +5,7 @@
 // queue, search and package tests take milliseconds to set up. Deterministic for a seed.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { wavHeader } from '../../src-main/audio/wav-header'
 import type { SqliteDatabase } from '../../src-main/db/connection'
 import { openProjectDatabase } from '../../src-main/db/connection'
 import { projectDbPath } from '../../src-main/db/project-layout'
@@ -77,20 +78,7 @@ function silentWav(seconds: number, rng: Prng): Buffer {
   const n = Math.round(seconds * rate)
   const data = Buffer.alloc(n * 2)
   for (let i = 0; i < n; i++) data.writeInt16LE(Math.round((rng.nextFloat() - 0.5) * 600), i * 2)
-  const h = Buffer.alloc(44)
-  h.write('RIFF', 0, 'ascii')
-  h.writeUInt32LE(36 + data.length, 4)
-  h.write('WAVEfmt ', 8, 'ascii')
-  h.writeUInt32LE(16, 16)
-  h.writeUInt16LE(1, 20)
-  h.writeUInt16LE(1, 22)
-  h.writeUInt32LE(rate, 24)
-  h.writeUInt32LE(rate * 2, 28)
-  h.writeUInt16LE(2, 32)
-  h.writeUInt16LE(16, 34)
-  h.write('data', 36, 'ascii')
-  h.writeUInt32LE(data.length, 40)
-  return Buffer.concat([h, data])
+  return Buffer.concat([wavHeader({ rate, frames: n, encoding: 'pcm16' }), data])
 }
 
 export async function syntheticProject(dir: string, o: SyntheticOptions = {}): Promise<SyntheticProject> {

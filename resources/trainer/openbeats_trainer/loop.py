@@ -18,7 +18,7 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
 from .checkpoint import atomic_torch_save
-from .data import EpochPlan
+from .data import EpochPlan, collate_clips
 from .job import JobSpec
 from .optim import learning_rate, make_adamw, parameter_groups, set_learning_rate
 from .protocol import Emitter, TrainerError
@@ -101,7 +101,7 @@ class TrainTask:
     find_unused_parameters: bool = False
 
     def collate(self, samples: List[Any]) -> Dict[str, torch.Tensor]:
-        raise NotImplementedError
+        return collate_clips(samples)  # every job trains on clip datasets
 
     def prepare_batch(self, batch: Dict[str, torch.Tensor], generator: torch.Generator) -> Dict[str, torch.Tensor]:
         return batch

@@ -1,40 +1,8 @@
 import { resolve } from 'node:path'
-import { AnalyzeResult, type JobParams, type JobSnapshot } from '../../../src-shared/contracts'
-import { isErrorCode } from '../../../src-shared/errors'
+import { AnalyzeResult } from '../../../src-shared/contracts'
 import { AppError } from '../../errors'
 import { flagOption, stringOption, type CliCommand, type CommandContext } from '../command'
-import { createProgressBar } from '../progress-bar'
-
-const FOREVER_MS = 2 ** 31 - 1
-
-/**
- * Starts a job (or resumes job `resumeId`) in the open project, shows its progress, cancels it on
- * Ctrl-C, and returns its result; a failed job becomes its error.
- */
-export async function runProjectJob(ctx: CommandContext, projectDir: string, start: { params: JobParams } | { resumeId: number }, label: string): Promise<unknown> {
-  const services = ctx.services()
-  const call = { signal: ctx.signal, transport: 'cli' as const }
-  await services.handlers.projects.open({ dir: resolve(projectDir) }, call)
-  const job = 'params' in start ? await services.handlers.jobs.start({ params: start.params }, call) : await services.handlers.jobs.resume({ id: start.resumeId }, call)
-  const bar = createProgressBar(ctx.io.stderr, label)
-  const off = services.events.on('jobs.updated', (s) => {
-    if (s.id === job.id && s.status === 'running' && s.progress) bar.update(s.progress)
-  })
-  const cancel = (): void => void services.handlers.jobs.cancel({ id: job.id }, call).catch(() => undefined)
-  ctx.signal.addEventListener('abort', cancel, { once: true })
-  let done: JobSnapshot
-  try {
-    done = await services.jobs.waitFor(job.id, ['succeeded', 'failed', 'cancelled', 'interrupted'], FOREVER_MS)
-  } finally {
-    off()
-    ctx.signal.removeEventListener('abort', cancel)
-    bar.done()
-  }
-  if (done.status === 'succeeded') return done.result
-  if (done.status === 'cancelled' || done.status === 'interrupted') throw new AppError('CANCELLED', `${job.type} job ${job.id} was ${done.status}; resume it later (analyze --resume, or the app's Jobs view)`)
-  const code = done.error && isErrorCode(done.error.code) ? done.error.code : 'INTERNAL'
-  throw new AppError(code, done.error?.message ?? `${job.type} job ${job.id} failed`)
-}
+import { runProjectJob, type JobStart } from '../run-project-job'
 
 function seconds(ctx: CommandContext, name: string): number | undefined {
   const text = stringOption(ctx, name)
@@ -73,7 +41,7 @@ export const analyzeCommand: CliCommand = {
     if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 256)) throw new AppError('INVALID_REQUEST', `--threads must be an integer from 1 to 256, got "${threadsText}"`)
     const windowS = seconds(ctx, 'window')
     const hopS = seconds(ctx, 'hop')
-    let start: { params: JobParams } | { resumeId: number } = {
+    let start: JobStart = {
       params: { type: 'analyze', ...(encoderId ? { encoderId } : {}), ...(windowS ? { windowS } : {}), ...(hopS ? { hopS } : {}), ...(threads ? { threads } : {}) },
     }
     if (flagOption(ctx, 'resume')) {
@@ -83,7 +51,7 @@ export const analyzeCommand: CliCommand = {
       if (unfinished) start = { resumeId: unfinished.id }
       else ctx.io.stderr.write('No unfinished analyze job: starting a new one (it skips what is already analysed).\n')
     }
-    const result = AnalyzeResult.parse(await runProjectJob(ctx, project, start, 'Analysing'))
+    const result = AnalyzeResult.parse(await runProjectJob(ctx, project, start, 'Analysing', "resume it later (analyze --resume, or the app's Jobs view)"))
     ctx.io.stdout.write(flagOption(ctx, 'json') ? JSON.stringify(result, null, 2) + '\n' : summary(result))
   },
 }

@@ -5,7 +5,7 @@ import { buildDemoProject, DEMO_REPORT_FILE, type DemoReport } from '../../demo/
 import { AppError } from '../../errors'
 import { flagOption, stringOption, type CliCommand, type CommandContext } from '../command'
 import { createProgressBar } from '../progress-bar'
-import { runProjectJob } from './analyze'
+import { runProjectJob } from '../run-project-job'
 
 function numberOption(ctx: CommandContext, name: string, integer: boolean): number | undefined {
   const text = stringOption(ctx, name)

@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { ExportResult, type JobParams } from '../../../src-shared/contracts'
 import { AppError } from '../../errors'
 import { flagOption, stringOption, type CliCommand } from '../command'
-import { runJobWithProgress } from './import'
+import { runProjectJob } from '../run-project-job'
 
 const FORMATS = ['raven', 'audacity', 'csv'] as const
 const CONTENTS = ['annotations', 'detections', 'both'] as const
@@ -25,7 +25,7 @@ export const exportCommand: CliCommand = {
     const content = oneOf('content', stringOption(ctx, 'content'), CONTENTS, 'annotations')
     const out = stringOption(ctx, 'out')
     const params: JobParams = { type: 'export', format, content, ...(out === undefined ? {} : { outDir: resolve(out) }) }
-    const result = ExportResult.parse(await runJobWithProgress(ctx, ctx.positionals[0], params, 'Exporting'))
+    const result = ExportResult.parse(await runProjectJob(ctx, ctx.positionals[0], { params }, 'Exporting'))
     if (flagOption(ctx, 'json')) {
       ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n')
       return

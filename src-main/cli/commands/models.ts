@@ -5,7 +5,7 @@ import { projectDbPath } from '../../db/project-layout'
 import { AppError } from '../../errors'
 import { ModelsRepository } from '../../services/models-repository'
 import { flagOption, stringOption, type CliCommand, type CommandContext } from '../command'
-import { runProjectJob } from './analyze'
+import { runProjectJob } from '../run-project-job'
 
 const USAGE = [
   'import PROJECT CKPT [--config config.yaml] [--token-list FILE] [--name NAME] [--int8] [--json]',

@@ -1,7 +1,7 @@
 import { RescoreResult } from '../../../src-shared/contracts'
 import { AppError } from '../../errors'
 import { flagOption, type CliCommand } from '../command'
-import { runProjectJob } from './analyze'
+import { runProjectJob } from '../run-project-job'
 
 export const rescoreCommand: CliCommand = {
   name: 'rescore',

@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { SplitBy, TrainHeadResult, type JobParams, type TrainingOptions } from '../../../src-shared/contracts'
 import { AppError } from '../../errors'
 import { flagOption, stringOption, type CliCommand, type CommandContext } from '../command'
-import { runJobWithProgress } from './import'
+import { runProjectJob } from '../run-project-job'
 
 function numberOption(ctx: CommandContext, name: string, check: (n: number) => boolean, what: string): number | undefined {
   const text = stringOption(ctx, name)
@@ -92,7 +92,7 @@ export const trainCommand: CliCommand = {
       ...(name === undefined ? {} : { name }),
       ...(threads === undefined ? {} : { threads }),
     }
-    const result = TrainHeadResult.parse(await runJobWithProgress(ctx, ctx.positionals[0], params, 'Training'))
+    const result = TrainHeadResult.parse(await runProjectJob(ctx, ctx.positionals[0], { params }, 'Training'))
     if (flagOption(ctx, 'json')) {
       ctx.io.stdout.write(JSON.stringify({ modelId: result.modelId, name: result.name, version: result.version, ...result.metrics, seconds: result.seconds }, null, 2) + '\n')
       return

@@ -6,10 +6,10 @@
 // Ids change under undo (a deleted annotation comes back with a new id), so history entries hold
 // a stable key and look the current id up.
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef, watch } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
 import type { Annotation } from '../../../src-shared/contracts'
 import { api } from '../api'
-import { useProjectsStore } from './projects'
+import { resetOnProjectSwitch } from './project-switch'
 import { useToastsStore } from './toasts'
 
 export interface AnnotationFields {
@@ -347,13 +347,7 @@ export const useAnnotationsStore = defineStore('annotations', () => {
     stopListening = null
   }
 
-  // Another project (or none): nothing of the old one may show.
-  watch(
-    () => useProjectsStore().current?.dir ?? null,
-    (dir, previous) => {
-      if (dir !== previous) close()
-    },
-  )
+  resetOnProjectSwitch(close)
 
   return {
     recordingId, items, loaded, selectedId, sorted, selected, undoStack, redoStack, canUndo, canRedo, saving,

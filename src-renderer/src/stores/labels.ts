@@ -1,10 +1,10 @@
 // The project's label sets (species lists): loaded once, changed through the api, and the labels
 // the annotate picker offers (most recently used first when nothing is typed).
 import { defineStore } from 'pinia'
-import { computed, ref, watch } from 'vue'
+import { computed, ref } from 'vue'
 import type { Label, LabelSet } from '../../../src-shared/contracts'
 import { api } from '../api'
-import { useProjectsStore } from './projects'
+import { resetOnProjectSwitch } from './project-switch'
 
 export interface PickableLabel extends Label {
   setName: string
@@ -111,13 +111,7 @@ export const useLabelsStore = defineStore('labels', () => {
     recentIds.value = [labelId, ...recentIds.value.filter((r) => r !== labelId)].slice(0, RECENT)
   }
 
-  // Another project (or none): nothing of the old one may show.
-  watch(
-    () => useProjectsStore().current?.dir ?? null,
-    (dir, previous) => {
-      if (dir !== previous) reset()
-    },
-  )
+  resetOnProjectSwitch(reset)
 
   return { sets, loaded, allLabels, labelById, recentIds, load, ensureLoaded, reset, createSet, renameSet, deleteSet, addLabel, updateLabel, deleteLabel, importCsv, markUsed }
 })

@@ -1,7 +1,7 @@
 // Encoders and classifier heads of the open project, and what the inference engine would run on.
 import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref } from 'vue'
-import type { DirListing, EngineStatus, ModelSummary } from '../../../src-shared/contracts'
+import type { EngineStatus, ModelSummary } from '../../../src-shared/contracts'
 import { api } from '../api'
 
 export const useModelsStore = defineStore('models', () => {
@@ -57,11 +57,6 @@ export const useModelsStore = defineStore('models', () => {
     models.value = models.value.filter((m) => m.id !== id)
   }
 
-  /** Files of a folder, to pick a checkpoint from (the host cannot show a native file dialog). */
-  function listFolder(path: string): Promise<DirListing> {
-    return api.system.listDir({ path, showFiles: true })
-  }
-
   function listen(): void {
     stopListening ??= api.on('models.changed', () => {
       void load().catch(() => undefined)
@@ -81,5 +76,5 @@ export const useModelsStore = defineStore('models', () => {
 
   onScopeDispose(stop)
 
-  return { models, loaded, engine, encoders, heads, activeEncoder, load, loadEngine, setActive, addDemo, remove, listFolder, listen, stop, reset }
+  return { models, loaded, engine, encoders, heads, activeEncoder, load, loadEngine, setActive, addDemo, remove, listen, stop, reset }
 })

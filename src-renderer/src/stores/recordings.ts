@@ -2,10 +2,10 @@
 // recordings list, paged by the main process (100k recordings never cross at once). Pages are
 // fetched for the rows on screen; a filter change starts over.
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef, watch } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
 import type { Coverage, RecordingDetail, RecordingFilter, RecordingSummary, SiteNode } from '../../../src-shared/contracts'
 import { api } from '../api'
-import { useProjectsStore } from './projects'
+import { resetOnProjectSwitch } from './project-switch'
 
 export const RECORDINGS_PAGE = 100
 
@@ -130,13 +130,7 @@ export const useRecordingsStore = defineStore('recordings', () => {
     stopListening = null
   }
 
-  // Another project (or none): nothing of the old one may show.
-  watch(
-    () => useProjectsStore().current?.dir ?? null,
-    (dir, previous) => {
-      if (dir !== previous) reset()
-    },
-  )
+  resetOnProjectSwitch(reset)
 
   return {
     tree, treeLoaded, coverage, filter, sort, total, pages, deploymentById,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { wavHeader } from '../../../src-main/audio/wav-header'
 import { computeFbank } from '../../../src-main/features/fbank'
 import { chunkSamples } from '../../../src-main/model/embed/chunker'
 import { embedFile, embedStream, type ChunkEmbeddings, type WindowEmbedding } from '../../../src-main/model/embed/embed-file'
@@ -29,18 +30,7 @@ function writeWav(path: string, channels: Float32Array[], rate: number): void {
   const n = channels[0].length
   const c = channels.length
   const buf = Buffer.alloc(44 + n * c * 2)
-  buf.write('RIFF', 0)
-  buf.writeUInt32LE(36 + n * c * 2, 4)
-  buf.write('WAVEfmt ', 8)
-  buf.writeUInt32LE(16, 16)
-  buf.writeUInt16LE(1, 20)
-  buf.writeUInt16LE(c, 22)
-  buf.writeUInt32LE(rate, 24)
-  buf.writeUInt32LE(rate * c * 2, 28)
-  buf.writeUInt16LE(c * 2, 32)
-  buf.writeUInt16LE(16, 34)
-  buf.write('data', 36)
-  buf.writeUInt32LE(n * c * 2, 40)
+  wavHeader({ rate, frames: n, channels: c, encoding: 'pcm16' }).copy(buf)
   for (let i = 0; i < n; i++) for (let ch = 0; ch < c; ch++) buf.writeInt16LE(Math.round(channels[ch][i] * 32767), 44 + (i * c + ch) * 2)
   writeFileSync(path, buf)
 }

@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { choosePeaksLevel, chooseSpectrogramLevel, columnSeconds, decodePeaks, rowRange, tilesInView, type PeaksIndex, type SpectrogramIndex } from '../../../src-renderer/src/components/audio/media-indexes'
 
 const peaks: PeaksIndex = {
+  version: 1,
+  fingerprint: 'f',
+  channels: 1,
   sampleRate: 48_000,
   frames: 172_800_000,
-  levels: [8, 9, 10, 11, 12, 13, 14, 15, 16, 17].map((k) => ({ bucketLog2: k, buckets: Math.ceil(172_800_000 / 2 ** k) })),
+  levels: [8, 9, 10, 11, 12, 13, 14, 15, 16, 17].map((k) => ({ bucketLog2: k, buckets: Math.ceil(172_800_000 / 2 ** k), offset: 0, bytes: 0 })),
 }
 
 // An hour at 48 kHz, 512-point FFT: 675 000 level-0 columns of 5.33 ms.
-const spec: SpectrogramIndex = { sampleRate: 48_000, frames: 172_800_000, fftSize: 512, hop: 256, rows: 256, columns: 675_000, tileColumns: 256, dbFloor: -120, dbStep: 0.5, storedFrom: 5, topLevel: 12 }
+const spec: SpectrogramIndex = { version: 1, fingerprint: 'f', levels: [{ level: 5, columns: 0, offset: 0, bytes: 0 }], sampleRate: 48_000, frames: 172_800_000, fftSize: 512, hop: 256, rows: 256, columns: 675_000, tileColumns: 256, dbFloor: -120, dbStep: 0.5, storedFrom: 5, topLevel: 12 }
 
 describe('choosing levels and tiles', () => {
   it('takes the coarsest peaks level that still has a bucket per pixel', () => {

@@ -1,4 +1,5 @@
-"""Pieces every job needs: the starting model, the clip datasets, the output folder."""
+"""Pieces every job needs: the starting model, the clip datasets and their evaluation batches, the
+output folder."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
 import torch
+from torch import nn
+from torch.utils.data import DataLoader
 
 from ..checkpoint import HeadWeights, load_checkpoint, load_encoder_state
 from ..config import BeatsConfig, config_from_architecture
-from ..data import ClipDataset, ClipSettings, check_audio_readable
+from ..data import ClipDataset, ClipSettings, check_audio_readable, collate_clips
 from ..job import DataItem, JobSpec
+from ..loop import Accumulator
 from ..model import BeatsEncoder
 from ..protocol import Emitter, TrainerError
 from ..runtime import Runtime
@@ -59,6 +63,37 @@ def clip_dataset(items: List[DataItem], spec: JobSpec, encoder: BeatsEncoder, cl
     check_audio_readable(items)
     settings = ClipSettings(clip_seconds, encoder.cfg.fbank_mean, encoder.cfg.fbank_std, spec.seed)
     return ClipDataset(items, settings, labels)
+
+
+def train_items(spec: JobSpec, job: str) -> List[DataItem]:
+    items = spec.data.split("train")
+    if not items:
+        raise TrainerError("TRAINING_DATA", f"{job} needs items with split \"train\"")
+    return items
+
+
+def split_clips(spec: JobSpec, split: str, encoder: BeatsEncoder, clip_seconds: float) -> Optional[ClipDataset]:
+    """The clips of `split`, or None when the data has no such items."""
+    items = spec.data.split(split)
+    return clip_dataset(items, spec, encoder, clip_seconds) if items else None
+
+
+def eval_batches(dataset: ClipDataset, batch_size: int) -> DataLoader:
+    """Every clip once, in order, centre-cropped (epoch -1): the same batches every evaluation."""
+    keys = [(i, -1) for i in range(len(dataset))]
+    return DataLoader(dataset, batch_sampler=[keys[i:i + batch_size] for i in range(0, len(keys), batch_size)],
+                      collate_fn=collate_clips, num_workers=0)
+
+
+def validation_sums(module: nn.Module, dataset: ClipDataset, batch_size: int, runtime: Runtime) -> Accumulator:
+    """The stats of `module.forward(batch)` over `dataset`, weighted by clips (for self-supervised jobs)."""
+    acc = Accumulator()
+    for batch in eval_batches(dataset, batch_size):
+        batch = {k: v.to(runtime.device) for k, v in batch.items()}
+        with runtime.autocast():
+            _, stats = module(batch)
+        acc.update(stats, float(batch["fbank"].shape[0]))
+    return acc
 
 
 def prepare_output_dir(spec: JobSpec, runtime: Runtime) -> None:

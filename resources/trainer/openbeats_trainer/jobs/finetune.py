@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.utils.data import DataLoader
 
 from ..augment import mixup, spec_augment
 from ..checkpoint import HeadWeights, save_trainer_checkpoint
-from ..data import ClipDataset, collate_clips
+from ..data import ClipDataset
 from ..job import JobSpec, parse_hparams
 from ..loop import LoopHparams, TrainingLoop, TrainTask
 from ..metrics import classification_metrics
 from ..model import BeatsEncoder, ClassificationHead
 from ..protocol import Emitter, TrainerError
 from ..runtime import Runtime, StopFlag
-from .common import StartingModel, clip_dataset, prepare_output_dir, provenance, starting_model, use_checkpointing
+from .common import (StartingModel, clip_dataset, eval_batches, prepare_output_dir, provenance, starting_model,
+                     train_items, use_checkpointing)
 
 
 @dataclass
@@ -77,9 +77,7 @@ class FinetuneTask(TrainTask):
         data = spec.data
         if not data.labels:
             raise TrainerError("TRAINING_DATA", "finetune needs data.labels")
-        train_items = data.split("train")
-        if not train_items:
-            raise TrainerError("TRAINING_DATA", "finetune needs items with split \"train\"")
+        items = train_items(spec, "finetune")
         if not data.multi_label:
             wrong = [i.id for i in data.items if len(i.labels) != 1]
             if wrong:
@@ -101,15 +99,12 @@ class FinetuneTask(TrainTask):
                 param.requires_grad_(False)
         self.num_layers = encoder.cfg.encoder_layers
         self.find_unused_parameters = hp.encoder_layerdrop > 0
-        self.train_dataset = clip_dataset(train_items, spec, encoder, hp.clip_seconds, self.labels)
+        self.train_dataset = clip_dataset(items, spec, encoder, hp.clip_seconds, self.labels)
         self.eval_sets = {name: clip_dataset(data.split(name), spec, encoder, hp.eval_clip_seconds, self.labels)
                           for name in ("val", "test") if data.split(name)}
         metric = hp.select_metric if hp.select_metric != "auto" else ("mAP" if self.multi_label else "accuracy")
         self.selection = (metric, True) if "val" in self.eval_sets else None
         self.start = start
-
-    def collate(self, samples: List[Any]) -> Dict[str, torch.Tensor]:
-        return collate_clips(samples)
 
     def prepare_batch(self, batch: Dict[str, torch.Tensor], generator: torch.Generator) -> Dict[str, torch.Tensor]:
         hp = self.hp
@@ -121,13 +116,9 @@ class FinetuneTask(TrainTask):
 
     def scores(self, dataset: ClipDataset) -> Tuple[np.ndarray, np.ndarray, float]:
         """Probabilities, targets and the mean loss (no augmentation, centre crops)."""
-        size = self.hp.eval_batch_size or self.hp.batch_size
-        keys = [(i, -1) for i in range(len(dataset))]
-        loader = DataLoader(dataset, batch_sampler=[keys[i:i + size] for i in range(0, len(keys), size)],
-                            collate_fn=collate_clips, num_workers=0)
         scores, targets = [], []
         loss_sum = 0.0
-        for batch in loader:
+        for batch in eval_batches(dataset, self.hp.eval_batch_size or self.hp.batch_size):
             with self.runtime.autocast():
                 logits = self.module.logits(batch["fbank"].to(self.runtime.device),
                                             batch["frame_lengths"].to(self.runtime.device))

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
 import torch
 from torch import nn
-from torch.utils.data import DataLoader
 
 from ..checkpoint import save_trainer_checkpoint
-from ..data import collate_clips
 from ..job import JobSpec, parse_hparams
-from ..loop import Accumulator, LoopHparams, TrainingLoop, TrainTask
+from ..loop import LoopHparams, TrainingLoop, TrainTask
 from ..pretraining import PretrainModel, summarize_pretraining
-from ..protocol import Emitter, TrainerError
+from ..protocol import Emitter
 from ..runtime import Runtime, StopFlag
 from ..tokenizers import RandomTokenizer, load_tokenizer, save_tokenizer
-from .common import StartingModel, clip_dataset, prepare_output_dir, provenance, starting_model, use_checkpointing
+from .common import (StartingModel, clip_dataset, prepare_output_dir, provenance, split_clips, starting_model,
+                     train_items, use_checkpointing, validation_sums)
 
 
 @dataclass
@@ -43,9 +42,7 @@ class PretrainTask(TrainTask):
 
     def __init__(self, spec: JobSpec, hp: PretrainHparams, start: StartingModel, tokenizer: nn.Module,
                  runtime: Runtime) -> None:
-        train_items = spec.data.split("train")
-        if not train_items:
-            raise TrainerError("TRAINING_DATA", "pretrain needs items with split \"train\"")
+        items = train_items(spec, "pretrain")
         self.spec, self.hp, self.start, self.runtime = spec, hp, start, runtime
         encoder = start.encoder
         checkpointing = use_checkpointing(hp.grad_checkpointing, runtime)
@@ -55,14 +52,10 @@ class PretrainTask(TrainTask):
         self.vocab = encoder.cfg.codebook_vocab_size
         self.num_layers = encoder.cfg.encoder_layers
         self.find_unused_parameters = hp.encoder_layerdrop > 0
-        self.train_dataset = clip_dataset(train_items, spec, encoder, hp.clip_seconds)
-        val = spec.data.split("val")
-        self.val_dataset = clip_dataset(val, spec, encoder, hp.clip_seconds) if val else None
+        self.train_dataset = clip_dataset(items, spec, encoder, hp.clip_seconds)
+        self.val_dataset = split_clips(spec, "val", encoder, hp.clip_seconds)
         if self.val_dataset is None:
             self.selection = None
-
-    def collate(self, samples: List[Any]) -> Dict[str, torch.Tensor]:
-        return collate_clips(samples)
 
     def epoch_summary(self, sums: Dict[str, Any], weight: float) -> Dict[str, Any]:
         return summarize_pretraining(sums, weight, self.vocab)
@@ -71,16 +64,7 @@ class PretrainTask(TrainTask):
         if self.val_dataset is None:
             return None
         torch.manual_seed(self.spec.seed + 99_991)  # the same masks every epoch
-        size = self.hp.batch_size
-        keys = [(i, -1) for i in range(len(self.val_dataset))]
-        loader = DataLoader(self.val_dataset, batch_sampler=[keys[i:i + size] for i in range(0, len(keys), size)],
-                            collate_fn=collate_clips, num_workers=0)
-        acc = Accumulator()
-        for batch in loader:
-            batch = {k: v.to(runtime.device) for k, v in batch.items()}
-            with runtime.autocast():
-                _, stats = self.module(batch)
-            acc.update(stats, float(batch["fbank"].shape[0]))
+        acc = validation_sums(self.module, self.val_dataset, self.hp.batch_size, runtime)
         return summarize_pretraining(acc.sums, acc.weight, self.vocab)
 
     def save_model(self, path: str) -> None:

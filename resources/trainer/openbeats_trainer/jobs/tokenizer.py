@@ -6,23 +6,21 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import torch
 from torch import nn
-from torch.utils.data import DataLoader
 
 from ..checkpoint import load_checkpoint, load_encoder_state
 from ..config import DEFAULT_FBANK_MEAN, DEFAULT_FBANK_STD, config_from_architecture, config_from_dict
-from ..data import collate_clips
 from ..job import JobSpec, parse_hparams
-from ..loop import Accumulator, LoopHparams, TrainingLoop, TrainTask
+from ..loop import LoopHparams, TrainingLoop, TrainTask
 from ..losses import vq_distillation_loss
 from ..model import BeatsEncoder
 from ..protocol import Emitter, TrainerError
 from ..runtime import Runtime, StopFlag
 from ..tokenizers import RandomTokenizer, TokenizerPredictor, VQTokenizer, save_tokenizer
-from .common import clip_dataset, prepare_output_dir, use_checkpointing
+from .common import clip_dataset, prepare_output_dir, split_clips, train_items, use_checkpointing, validation_sums
 
 
 @dataclass
@@ -92,20 +90,14 @@ class TokenizerTask(TrainTask):
     encoder_prefix = "tokenizer.encoder."
 
     def __init__(self, spec: JobSpec, hp: TokenizerHparams, model: TokenizerModel, runtime: Runtime) -> None:
-        train_items = spec.data.split("train")
-        if not train_items:
-            raise TrainerError("TRAINING_DATA", "tokenizer training needs items with split \"train\"")
+        items = train_items(spec, "tokenizer training")
         self.spec, self.hp, self.runtime, self.module = spec, hp, runtime, model
         encoder = model.tokenizer.encoder
         self.num_layers = encoder.cfg.encoder_layers
-        self.train_dataset = clip_dataset(train_items, spec, encoder, hp.clip_seconds)
-        val = spec.data.split("val")
-        self.val_dataset = clip_dataset(val, spec, encoder, hp.clip_seconds) if val else None
+        self.train_dataset = clip_dataset(items, spec, encoder, hp.clip_seconds)
+        self.val_dataset = split_clips(spec, "val", encoder, hp.clip_seconds)
         if self.val_dataset is None:
             self.selection = None
-
-    def collate(self, samples: List[Any]) -> Dict[str, torch.Tensor]:
-        return collate_clips(samples)
 
     def epoch_summary(self, sums: Dict[str, Any], weight: float) -> Dict[str, Any]:
         return summarize(sums, weight, self.module.tokenizer.vocab)
@@ -113,16 +105,7 @@ class TokenizerTask(TrainTask):
     def validate(self, runtime: Runtime) -> Optional[Dict[str, Any]]:
         if self.val_dataset is None:
             return None
-        size = self.hp.batch_size
-        keys = [(i, -1) for i in range(len(self.val_dataset))]
-        loader = DataLoader(self.val_dataset, batch_sampler=[keys[i:i + size] for i in range(0, len(keys), size)],
-                            collate_fn=collate_clips, num_workers=0)
-        acc = Accumulator()
-        for batch in loader:
-            batch = {k: v.to(runtime.device) for k, v in batch.items()}
-            with runtime.autocast():
-                _, stats = self.module(batch)
-            acc.update(stats, float(batch["fbank"].shape[0]))
+        acc = validation_sums(self.module, self.val_dataset, self.hp.batch_size, runtime)
         return summarize(acc.sums, acc.weight, self.module.tokenizer.vocab)
 
     def save_model(self, path: str) -> None:

@@ -1,30 +1,9 @@
-// What the main process says about a recording's cached peaks and spectrogram (parsed at this
-// edge like any payload), and the arithmetic that picks levels and tiles for a view.
-import { z } from 'zod'
+// The arithmetic that picks peaks levels and spectrogram tiles for a view, from the media indexes
+// the main process serves for a recording (parsed at this edge like any payload).
+import type { PeaksIndex, SpectrogramIndex } from '../../../../src-shared/contracts'
 
-const Count = z.number().int().min(0)
-
-export const PeaksIndex = z.object({
-  sampleRate: z.number().positive(),
-  frames: Count,
-  levels: z.array(z.object({ bucketLog2: Count, buckets: Count })).min(1),
-})
-export type PeaksIndex = z.infer<typeof PeaksIndex>
-
-export const SpectrogramIndex = z.object({
-  sampleRate: z.number().positive(),
-  frames: Count,
-  fftSize: z.number().int().positive(),
-  hop: z.number().int().positive(),
-  rows: z.number().int().positive(),
-  columns: z.number().int().positive(),
-  tileColumns: z.number().int().positive(),
-  dbFloor: z.number(),
-  dbStep: z.number().positive(),
-  storedFrom: Count,
-  topLevel: Count,
-})
-export type SpectrogramIndex = z.infer<typeof SpectrogramIndex>
+// The schemas live with the contracts (main writes and serves the same JSON); parse with them.
+export { PeaksIndex, SpectrogramIndex } from '../../../../src-shared/contracts'
 
 /**
  * The peaks level for a waveform `totalPx` wide: the coarsest with at least one bucket per pixel

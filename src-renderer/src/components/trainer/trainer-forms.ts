@@ -11,11 +11,14 @@ export type BaseChoice = { kind: 'encoder'; id: number } | { kind: 'random'; pre
 
 export type Precision = 'auto' | 'bf16' | 'fp16' | 'fp32'
 
+/** Where the trainer runs: 'auto' takes a GPU when PyTorch sees one. */
+export type TrainerDevice = 'auto' | 'cpu' | 'cuda'
+
 export interface TrainingForm {
   mode: TrainingMode
   base: BaseChoice | null
   name: string
-  device: 'auto' | 'cpu' | 'cuda'
+  device: TrainerDevice
   seed: number
   epochs: number
   batchSize: number

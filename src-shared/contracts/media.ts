@@ -1,5 +1,7 @@
-// The JSON written beside each cache file: what the renderer reads first, and what we parse (never
-// trust) when a cache is reused. A version or fingerprint that does not match means rebuild.
+// The media indexes: the JSON the main process writes beside each cache file of a recording's
+// peaks and spectrogram, parses (never trusts) when a cache is reused, and serves on the media
+// routes, where the renderer parses it before picking levels and tiles. A version or fingerprint
+// that does not match means rebuild.
 import { z } from 'zod'
 
 export const MEDIA_CACHE_VERSION = 1

@@ -1,0 +1,44 @@
+// Runs one job of a project from the CLI the way the app does (through the job manager, in a worker
+// process), with a progress bar on stderr and Ctrl-C turned into a cancel. Shared by the commands
+// that run jobs.
+import { resolve } from 'node:path'
+import type { JobParams, JobSnapshot } from '../../src-shared/contracts'
+import { isErrorCode } from '../../src-shared/errors'
+import { AppError } from '../errors'
+import type { CommandContext } from './command'
+import { createProgressBar } from './progress-bar'
+
+/** Longest a CLI waits for its job (setTimeout's limit, about 24 days). */
+const FOREVER_MS = 2 ** 31 - 1
+
+/** A new job with these params, or the unfinished job `resumeId` continued. */
+export type JobStart = { params: JobParams } | { resumeId: number }
+
+/**
+ * Opens the project, starts (or resumes) the job, shows its progress and returns its result; a
+ * failed job becomes its error, a cancelled one CANCELLED with `howToResume` in the message.
+ */
+export async function runProjectJob(ctx: CommandContext, projectDir: string, start: JobStart, label: string, howToResume = "resume it from the app's Jobs view"): Promise<unknown> {
+  const services = ctx.services()
+  const call = { signal: ctx.signal, transport: 'cli' as const }
+  await services.handlers.projects.open({ dir: resolve(projectDir) }, call)
+  const job = 'params' in start ? await services.handlers.jobs.start({ params: start.params }, call) : await services.handlers.jobs.resume({ id: start.resumeId }, call)
+  const bar = createProgressBar(ctx.io.stderr, label)
+  const off = services.events.on('jobs.updated', (s) => {
+    if (s.id === job.id && s.status === 'running' && s.progress) bar.update(s.progress)
+  })
+  const cancel = (): void => void services.handlers.jobs.cancel({ id: job.id }, call).catch(() => undefined)
+  ctx.signal.addEventListener('abort', cancel, { once: true })
+  let done: JobSnapshot
+  try {
+    done = await services.jobs.waitFor(job.id, ['succeeded', 'failed', 'cancelled', 'interrupted'], FOREVER_MS)
+  } finally {
+    off()
+    ctx.signal.removeEventListener('abort', cancel)
+    bar.done()
+  }
+  if (done.status === 'succeeded') return done.result
+  if (done.status === 'cancelled' || done.status === 'interrupted') throw new AppError('CANCELLED', `${job.type} job ${job.id} was ${done.status}; ${howToResume}`)
+  const code = done.error && isErrorCode(done.error.code) ? done.error.code : 'INTERNAL'
+  throw new AppError(code, done.error?.message ?? `${job.type} job ${job.id} failed`)
+}
