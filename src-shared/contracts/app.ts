@@ -23,7 +23,7 @@ export const Settings = z.object({
   /** Intra-op threads for the inference engine; null = engine default. */
   inferenceThreads: z.number().int().min(1).max(256).nullable(),
   executionProvider: z.enum(['auto', 'cuda', 'webgpu', 'dml', 'coreml', 'cpu']),
-  /** Python used for GPU training jobs; null = look for python3 on PATH. */
+  /** Python used for GPU training jobs; null = /usr/bin/python3 where it exists, else python3 (python on Windows) on PATH. */
   pythonPath: FsPath.nullable(),
 })
 export type Settings = z.infer<typeof Settings>

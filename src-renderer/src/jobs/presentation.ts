@@ -114,8 +114,9 @@ export function canCancel(status: JobStatus): boolean {
   return status === 'queued' || status === 'running'
 }
 
+/** Every job type continues from its last committed unit after an interruption, a cancel or a failure (e.g. a disk that was full). */
 export function canResume(status: JobStatus): boolean {
-  return status === 'interrupted'
+  return status === 'interrupted' || status === 'cancelled' || status === 'failed'
 }
 
 /**

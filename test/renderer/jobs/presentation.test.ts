@@ -24,9 +24,9 @@ describe('job presentation', () => {
     expect(jobSubject(jobSnapshot({ params: { type: 'x', count: 3 } }))).toBeNull()
   })
 
-  it('offers cancel only while queued or running, and resume only when interrupted', () => {
+  it('offers cancel only while queued or running, and resume once interrupted, cancelled or failed', () => {
     expect(JOB_STATUSES.filter(canCancel)).toEqual(['queued', 'running'])
-    expect(JOB_STATUSES.filter(canResume)).toEqual(['interrupted'])
+    expect(JOB_STATUSES.filter(canResume)).toEqual(['cancelled', 'failed', 'interrupted'])
     expect(JOB_STATUSES.filter(isActive)).toEqual(['queued', 'running', 'cancelling'])
   })
 

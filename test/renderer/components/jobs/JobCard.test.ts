@@ -54,7 +54,7 @@ describe('JobCard', () => {
       error: { code: 'WORKER_CRASHED', message: 'the worker exited with signal SIGKILL', stderrTail: 'line 1\nline 2' },
     })
     const wrapper = mount(JobCard, { props: { job } })
-    expect(wrapper.findAll('button').map((b) => b.text())).toEqual(['Logs'])
+    expect(wrapper.findAll('button').map((b) => b.text())).toEqual(['Resume', 'Logs'])
     expect(wrapper.find('.code').text()).toBe('WORKER_CRASHED')
     expect(wrapper.find('[aria-label="Error"]').text()).toContain('the worker exited with signal SIGKILL')
     expect(wrapper.find('details pre').text()).toBe('line 1\nline 2')
