@@ -26,6 +26,8 @@ export interface RescoreOptions {
 
 /** Recordings per write transaction. */
 const COMMIT_RECORDINGS = 256
+/** WAL pages (4 KiB) between checkpoints while rescoring: ~200 MiB. */
+const RESCORE_CHECKPOINT_PAGES = 50_000
 
 interface HeadTally {
   recordings: number
@@ -72,50 +74,61 @@ export async function rescoreHeads(o: RescoreOptions): Promise<RescoreResult> {
   }
   report(true)
 
-  for (const g of work) {
-    const { analysis } = g
-    const encoder = models.encoder(analysis.encoderId)
-    const scorer = new RecordingScorer(g.heads, analysis.dim, analysis, { analysisId: analysis.id, encoderId: encoder.id, encoder: `${encoder.name} ${encoder.version}`, windowS: analysis.windowS, hopS: analysis.hopS })
-    let buffer = new Float32Array(0)
-    let pending: { recordingId: number; detections: NewDetection[][] }[] = []
-    const commit = () => {
-      const now = new Date().toISOString()
-      db.transaction(() => {
-        g.heads.forEach((h, k) => {
-          const outcome = store.replaceMany(h.id, pending.map((p) => ({ recordingId: p.recordingId, detections: p.detections[k] })), o.jobId, now)
-          const t = tallies.get(h.id) as HeadTally
-          t.detections += pending.reduce((sum, p) => sum + p.detections[k].length, 0)
-          t.reviewsKept += outcome.reviewsKept
-        })
-      }).immediate()
-      pending = []
-    }
-    try {
-      for (const rec of g.recordings) {
-        throwIfAborted(signal)
-        if (buffer.length < rec.windows * analysis.dim) buffer = new Float32Array(Math.max(rec.windows * analysis.dim, 2 * buffer.length))
-        const x = readEmbeddings(embeddingsFile(o.projectDir, analysis.id, rec.recordingId), rec.windows, analysis.dim, buffer)
-        scorer.begin(rec.recordingId)
-        scorer.pushAll(x, rec.windows)
-        pending.push({ recordingId: rec.recordingId, detections: scorer.finish(rec.audioS) })
-        for (const h of g.heads) {
-          const t = tallies.get(h.id) as HeadTally
-          t.recordings++
-          t.windows += rec.windows
-        }
-        doneWindows += rec.windows
-        if (pending.length >= COMMIT_RECORDINGS) {
-          commit()
-          // Let a cancel message in between transactions.
-          await new Promise((resolve) => setImmediate(resolve))
-        }
-        report()
+  // Rescoring rewrites a season's detections in many short transactions (the app stays writable
+  // in between). With SQLite's default of a WAL checkpoint every 1000 pages, each commit would copy
+  // the same hot index pages back into the database file and sync it, which took half the time:
+  // this connection checkpoints rarely while it rescores, then once at the end.
+  const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number
+  db.pragma(`wal_autocheckpoint = ${RESCORE_CHECKPOINT_PAGES}`)
+  try {
+    for (const g of work) {
+      const { analysis } = g
+      const encoder = models.encoder(analysis.encoderId)
+      const scorer = new RecordingScorer(g.heads, analysis.dim, analysis, { analysisId: analysis.id, encoderId: encoder.id, encoder: `${encoder.name} ${encoder.version}`, windowS: analysis.windowS, hopS: analysis.hopS })
+      let buffer = new Float32Array(0)
+      let pending: { recordingId: number; detections: NewDetection[][] }[] = []
+      const commit = () => {
+        const now = new Date().toISOString()
+        db.transaction(() => {
+          g.heads.forEach((h, k) => {
+            const outcome = store.replaceMany(h.id, pending.map((p) => ({ recordingId: p.recordingId, detections: p.detections[k] })), o.jobId, now)
+            const t = tallies.get(h.id) as HeadTally
+            t.detections += pending.reduce((sum, p) => sum + p.detections[k].length, 0)
+            t.reviewsKept += outcome.reviewsKept
+          })
+        }).immediate()
+        pending = []
       }
-      commit()
-    } finally {
-      scorer.dispose()
+      try {
+        for (const rec of g.recordings) {
+          throwIfAborted(signal)
+          if (buffer.length < rec.windows * analysis.dim) buffer = new Float32Array(Math.max(rec.windows * analysis.dim, 2 * buffer.length))
+          const x = readEmbeddings(embeddingsFile(o.projectDir, analysis.id, rec.recordingId), rec.windows, analysis.dim, buffer)
+          scorer.begin(rec.recordingId)
+          scorer.pushAll(x, rec.windows)
+          pending.push({ recordingId: rec.recordingId, detections: scorer.finish(rec.audioS) })
+          for (const h of g.heads) {
+            const t = tallies.get(h.id) as HeadTally
+            t.recordings++
+            t.windows += rec.windows
+          }
+          doneWindows += rec.windows
+          if (pending.length >= COMMIT_RECORDINGS) {
+            commit()
+            // Let a cancel message in between transactions.
+            await new Promise((resolve) => setImmediate(resolve))
+          }
+          report()
+        }
+        commit()
+      } finally {
+        scorer.dispose()
+      }
+      for (const h of g.heads) models.markScored(h.id, h.revision)
     }
-    for (const h of g.heads) models.markScored(h.id, h.revision)
+  } finally {
+    db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`)
+    db.pragma('wal_checkpoint(PASSIVE)')
   }
   report(true)
 
