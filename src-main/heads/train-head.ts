@@ -47,7 +47,7 @@ export interface TrainHeadOptions {
   classWeights?: ClassWeighting
   /** Mixup α: each example is mixed with a batch partner by λ ~ Beta(α, α); 0 turns it off (default). */
   mixup?: number
-  /** Epochs without a better validation loss before stopping (default 3). Needs a validation set. */
+  /** Epochs without a validation loss 0.5 % below the best before stopping (default 3). Needs a validation set. */
   patience?: number
   /** Threads for the matrix products (default: all cores, at most 8). */
   threads?: number
@@ -187,12 +187,12 @@ export async function trainHead(train: HeadExamples, val: HeadExamples | undefin
           total += loss.run(net.zPtr, rows, net.dzPtr, 0)
         }
         record.valLoss = total / val.n
-        if (record.valLoss < best.loss) {
-          best = { loss: record.valLoss, epoch, params: net.params.slice() }
-          stale = 0
-        } else {
-          stale++
-        }
+        // The best parameters are kept whenever the loss is lower, but only a real improvement
+        // resets the patience: on separable data the loss creeps down forever by fractions of a
+        // per cent an epoch, and training would always run to the epoch limit for nothing.
+        if (record.valLoss < best.loss * (1 - MIN_RELATIVE_IMPROVEMENT)) stale = 0
+        else stale++
+        if (record.valLoss < best.loss) best = { loss: record.valLoss, epoch, params: net.params.slice() }
       } else {
         best = { loss: record.trainLoss, epoch, params: best.params }
       }
@@ -249,6 +249,9 @@ interface ResolvedOptions {
   patience: number
   threads: number
 }
+
+/** A validation loss this much lower (relative) than the best so far counts as progress for early stopping. */
+const MIN_RELATIVE_IMPROVEMENT = 0.005
 
 function resolveOptions(opts: TrainHeadOptions, classes: number): ResolvedOptions {
   const o: ResolvedOptions = {

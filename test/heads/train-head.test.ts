@@ -171,6 +171,22 @@ describe('trainHead: behaviour', () => {
     expect(history.epochs[history.epochs.length - 1].valLoss).toBeGreaterThan(bestVal)
   })
 
+  it('stops once the validation loss improves by less than 0.5 % for `patience` epochs, keeping the lowest', async () => {
+    // Separable classes: the loss keeps creeping down, so only the relative rule can stop it.
+    const { head, history } = await trainHead(prototypes(400, 32, 4, 21), prototypes(200, 32, 4, 22), { ...base, kind: 'linear', task: 'multi-label', epochs: 300, patience: 3 })
+    const losses = history.epochs.map((e) => e.valLoss as number)
+    expect(history.stoppedEarly).toBe(true)
+    expect(losses.length).toBeLessThan(300)
+    // The last `patience` epochs each stayed above 99.5 % of the best loss before them …
+    for (let i = losses.length - 3; i < losses.length; i++) expect(losses[i]).toBeGreaterThanOrEqual(Math.min(...losses.slice(0, i)) * 0.995)
+    // … the one before them was real progress …
+    const k = losses.length - 4
+    expect(losses[k]).toBeLessThan(Math.min(...losses.slice(0, k)) * 0.995)
+    // … and the head returned is the epoch with the lowest loss, even a marginally lower one.
+    expect(losses[history.bestEpoch - 1]).toBe(Math.min(...losses))
+    expect(head.trainedWith?.bestEpoch).toBe(history.bestEpoch)
+  })
+
   it('trains multi-class heads to high held-out accuracy (linear and GELU MLP)', async () => {
     const train = prototypes(600, 32, 5, 2, true)
     const val = prototypes(300, 32, 5, 3, true)
