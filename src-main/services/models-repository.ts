@@ -91,19 +91,8 @@ export interface HeadRecord extends ModelRow {
   head: HeadConfig
 }
 
-export interface NewModel {
-  kind: 'encoder' | 'head'
-  name: string
-  version: string
-  encoderId: number | null
-  labelSetId: number | null
-  files: string[]
-  config: Record<string, unknown>
-  metrics?: Record<string, unknown>
-  provenance: Record<string, unknown>
-  active: boolean
-  createdAt: string
-}
+/** A row to insert: no id yet, and metrics may come later. */
+export type NewModel = Omit<ModelRow, 'id' | 'metrics'> & Partial<Pick<ModelRow, 'metrics'>>
 
 const Json = z.record(z.string(), z.unknown())
 const Files = z.array(z.string())
