@@ -11,6 +11,8 @@ export const JOB_STATUSES = ['queued', 'running', 'cancelling', 'cancelled', 'fa
 export const JobStatus = z.enum(JOB_STATUSES)
 export type JobStatus = z.infer<typeof JobStatus>
 export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['cancelled', 'failed', 'succeeded']
+/** Every job type continues from its last committed unit after any of these (e.g. a full disk, fixed). */
+export const RESUMABLE_JOB_STATUSES: readonly JobStatus[] = ['cancelled', 'failed', 'interrupted']
 
 /** Params per job type. */
 export const ScanFolderParams = z.object({

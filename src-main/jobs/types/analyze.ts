@@ -1,4 +1,4 @@
-import { AnalyzeParams } from '../../../src-shared/contracts'
+import { RESUMABLE_JOB_STATUSES, AnalyzeParams } from '../../../src-shared/contracts'
 import type { JobTypeDefinition } from '../job-type'
 
 /**
@@ -10,6 +10,6 @@ export const analyzeJob: JobTypeDefinition = {
   params: AnalyzeParams,
   resource: 'gpu',
   worker: 'analyze',
-  resumableFrom: ['interrupted', 'failed', 'cancelled'],
+  resumableFrom: RESUMABLE_JOB_STATUSES,
   resumeFrom: (job) => job.checkpoint,
 }

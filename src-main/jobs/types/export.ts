@@ -1,4 +1,4 @@
-import { ExportParams } from '../../../src-shared/contracts'
+import { RESUMABLE_JOB_STATUSES, ExportParams } from '../../../src-shared/contracts'
 import type { JobTypeDefinition } from '../job-type'
 
 /** Writes export files; a resumed export starts again (it is quick, and its files are replaced whole). */
@@ -7,6 +7,6 @@ export const exportJob: JobTypeDefinition = {
   params: ExportParams,
   resource: 'io',
   worker: 'export',
-  resumableFrom: ['interrupted', 'failed', 'cancelled'],
+  resumableFrom: RESUMABLE_JOB_STATUSES,
   resumeFrom: () => null,
 }

@@ -1,4 +1,4 @@
-import { ImportParams } from '../../../src-shared/contracts'
+import { RESUMABLE_JOB_STATUSES, ImportParams } from '../../../src-shared/contracts'
 import type { JobTypeDefinition } from '../job-type'
 
 /** Imports folder trees of recordings; resumes after the last committed batch. */
@@ -7,6 +7,6 @@ export const importJob: JobTypeDefinition = {
   params: ImportParams,
   resource: 'io',
   worker: 'import',
-  resumableFrom: ['interrupted', 'failed', 'cancelled'],
+  resumableFrom: RESUMABLE_JOB_STATUSES,
   resumeFrom: (job) => job.checkpoint,
 }

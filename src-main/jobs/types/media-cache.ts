@@ -1,4 +1,4 @@
-import { MediaCacheParams } from '../../../src-shared/contracts'
+import { RESUMABLE_JOB_STATUSES, MediaCacheParams } from '../../../src-shared/contracts'
 import type { JobTypeDefinition } from '../job-type'
 
 /** Precomputes peaks and spectrogram tiles; resumes after the last recording it finished. */
@@ -7,6 +7,6 @@ export const mediaCacheJob: JobTypeDefinition = {
   params: MediaCacheParams,
   resource: 'cpu',
   worker: 'media-cache',
-  resumableFrom: ['interrupted', 'failed', 'cancelled'],
+  resumableFrom: RESUMABLE_JOB_STATUSES,
   resumeFrom: (job) => job.checkpoint,
 }

@@ -1,4 +1,4 @@
-import { ModelImportParams } from '../../../src-shared/contracts'
+import { RESUMABLE_JOB_STATUSES, ModelImportParams } from '../../../src-shared/contracts'
 import type { JobTypeDefinition } from '../job-type'
 
 /** Converts a checkpoint and registers it; all or nothing, so a resumed import starts again. */
@@ -7,6 +7,6 @@ export const modelImportJob: JobTypeDefinition = {
   params: ModelImportParams,
   resource: 'cpu',
   worker: 'model-import',
-  resumableFrom: ['interrupted', 'failed', 'cancelled'],
+  resumableFrom: RESUMABLE_JOB_STATUSES,
   resumeFrom: () => null,
 }

@@ -1,4 +1,4 @@
-import { RescoreParams } from '../../../src-shared/contracts'
+import { RESUMABLE_JOB_STATUSES, RescoreParams } from '../../../src-shared/contracts'
 import type { JobTypeDefinition } from '../job-type'
 
 /** Recomputes heads' detections from stored embeddings; idempotent, so a resumed one starts again. */
@@ -7,6 +7,6 @@ export const rescoreJob: JobTypeDefinition = {
   params: RescoreParams,
   resource: 'cpu',
   worker: 'rescore',
-  resumableFrom: ['interrupted', 'failed', 'cancelled'],
+  resumableFrom: RESUMABLE_JOB_STATUSES,
   resumeFrom: () => null,
 }

@@ -1,4 +1,4 @@
-import { ScanFolderParams } from '../../../src-shared/contracts'
+import { RESUMABLE_JOB_STATUSES, ScanFolderParams } from '../../../src-shared/contracts'
 import type { JobTypeDefinition } from '../job-type'
 
 /** Counts audio files under a folder; resumes from the last committed batch of headers checked. */
@@ -7,6 +7,6 @@ export const scanFolderJob: JobTypeDefinition = {
   params: ScanFolderParams,
   resource: 'io',
   worker: 'scan-folder',
-  resumableFrom: ['interrupted', 'failed', 'cancelled'],
+  resumableFrom: RESUMABLE_JOB_STATUSES,
   resumeFrom: (job) => job.checkpoint,
 }

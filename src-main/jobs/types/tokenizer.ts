@@ -1,4 +1,4 @@
-import { TokenizerParams } from '../../../src-shared/contracts'
+import { RESUMABLE_JOB_STATUSES, TokenizerParams } from '../../../src-shared/contracts'
 import { TRAINER_JOB_TIMING, TRAINER_WORKER_NAME } from '../../trainer/trainer-jobs'
 import type { JobTypeDefinition } from '../job-type'
 
@@ -8,7 +8,7 @@ export const tokenizerJob: JobTypeDefinition = {
   params: TokenizerParams,
   resource: 'gpu',
   worker: TRAINER_WORKER_NAME,
-  resumableFrom: ['interrupted', 'failed', 'cancelled'],
+  resumableFrom: RESUMABLE_JOB_STATUSES,
   resumeFrom: (job) => job.checkpoint,
   timing: TRAINER_JOB_TIMING,
 }

@@ -1,4 +1,4 @@
-import { TrainHeadParams } from '../../../src-shared/contracts'
+import { RESUMABLE_JOB_STATUSES, TrainHeadParams } from '../../../src-shared/contracts'
 import type { JobTypeDefinition } from '../job-type'
 
 /** Trains and registers a head version; nothing is registered until the end, so a resumed one starts over. */
@@ -7,6 +7,6 @@ export const trainHeadJob: JobTypeDefinition = {
   params: TrainHeadParams,
   resource: 'cpu',
   worker: 'train-head',
-  resumableFrom: ['interrupted', 'failed', 'cancelled'],
+  resumableFrom: RESUMABLE_JOB_STATUSES,
   resumeFrom: () => null,
 }

@@ -1,4 +1,4 @@
-import { TrainerImportParams } from '../../../src-shared/contracts'
+import { RESUMABLE_JOB_STATUSES, TrainerImportParams } from '../../../src-shared/contracts'
 import { TRAINER_JOB_TIMING, TRAINER_WORKER_NAME } from '../../trainer/trainer-jobs'
 import type { JobTypeDefinition } from '../job-type'
 
@@ -8,7 +8,7 @@ export const trainerImportJob: JobTypeDefinition = {
   params: TrainerImportParams,
   resource: 'cpu',
   worker: TRAINER_WORKER_NAME,
-  resumableFrom: ['interrupted', 'failed', 'cancelled'],
+  resumableFrom: RESUMABLE_JOB_STATUSES,
   resumeFrom: () => null,
   timing: TRAINER_JOB_TIMING,
 }

@@ -1,6 +1,6 @@
 // How a job snapshot reads in the UI: names, the thing it works on, what may be done with it, and
 // how complete it is. Pure functions so the Jobs view, the top bar and tests agree.
-import { ScanFolderResult, isTrainerJobType, type FileTally, type JobSnapshot, type JobStatus } from '../../../src-shared/contracts'
+import { RESUMABLE_JOB_STATUSES, ScanFolderResult, isTrainerJobType, type FileTally, type JobSnapshot, type JobStatus } from '../../../src-shared/contracts'
 import { formatBytes, formatCount } from '../format/numbers'
 import { trainerParamsSummary } from '../components/trainer/trainer-params-summary'
 import { describeTrainerResult } from '../components/trainer/trainer-results'
@@ -114,9 +114,8 @@ export function canCancel(status: JobStatus): boolean {
   return status === 'queued' || status === 'running'
 }
 
-/** Every job type continues from its last committed unit after an interruption, a cancel or a failure (e.g. a disk that was full). */
 export function canResume(status: JobStatus): boolean {
-  return status === 'interrupted' || status === 'cancelled' || status === 'failed'
+  return RESUMABLE_JOB_STATUSES.includes(status)
 }
 
 /**
