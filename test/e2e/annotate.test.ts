@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { chromiumMissingReason, launchChromium } from './helpers/browser'
+import { chromiumMissingReason, collectPageErrors, launchChromium } from './helpers/browser'
 import { REPO_ROOT, startBuiltHost, type RunningHost } from './helpers/host'
 import { chirps, writeRepeatedWav, writeWav } from '../media/synthetic-wav'
 
@@ -165,11 +165,7 @@ describe.skipIf(skipReason !== null)('recordings, label sets and annotate in Chr
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' })
     page = await context.newPage()
     page.setDefaultTimeout(20_000)
-    page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`))
-    page.on('console', (m) => {
-      consoleLines.push(m.text())
-      if (m.type() === 'error') pageErrors.push(`console error: ${m.text()}`)
-    })
+    collectPageErrors(page, pageErrors, (m) => consoleLines.push(m.text()))
     await page.goto(host.url)
     await page.getByRole('heading', { level: 1, name: 'Projects' }).waitFor()
     await call('projects.open', { dir: projectDir })

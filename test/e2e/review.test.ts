@@ -14,7 +14,7 @@ import { wavHeader } from '../../src-main/audio/wav-header'
 import { openProjectDatabase } from '../../src-main/db/connection'
 import { ProjectMetaRepository } from '../../src-main/db/project-meta-repository'
 import { seededRandom, seedSeason, type SeededSeason } from '../services/detections-seed'
-import { chromiumMissingReason, launchChromium } from './helpers/browser'
+import { chromiumMissingReason, collectPageErrors, launchChromium } from './helpers/browser'
 import { REPO_ROOT, startBuiltHost, type RunningHost } from './helpers/host'
 
 const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots')
@@ -209,10 +209,7 @@ describe.skipIf(skipReason !== null)('reviewing detections in Chromium against t
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light', acceptDownloads: true })
     page = await context.newPage()
     page.setDefaultTimeout(20_000)
-    page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`))
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(`console error: ${m.text()}`)
-    })
+    collectPageErrors(page, pageErrors)
   })
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Locator, Page } from 'playwright-core'
-import { chromiumMissingReason, launchChromium } from './helpers/browser'
+import { chromiumMissingReason, collectPageErrors, launchChromium } from './helpers/browser'
 import { REPO_ROOT, startBuiltHost, type RunningHost } from './helpers/host'
 import { writeRecordingTree, type RecordingTree } from './helpers/recordings'
 
@@ -84,10 +84,7 @@ describe.skipIf(skipReason !== null)('renderer shell in Chromium against the bui
     const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme: 'light' })
     page = await context.newPage()
     page.setDefaultTimeout(20_000)
-    page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`))
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(`console error: ${m.text()}`)
-    })
+    collectPageErrors(page, pageErrors)
     console.log(`[e2e] set-up (trees of ${small.audioFiles + big.audioFiles} WAVs, host, Chromium) took ${Date.now() - started} ms`)
   })
 

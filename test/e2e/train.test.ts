@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { syntheticProject, type SyntheticRecording } from '../training/synthetic-project'
-import { chromiumMissingReason, launchChromium } from './helpers/browser'
+import { chromiumMissingReason, collectPageErrors, launchChromium } from './helpers/browser'
 import { REPO_ROOT, startBuiltHost, type RunningHost } from './helpers/host'
 
 const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots')
@@ -61,10 +61,7 @@ describe.skipIf(skipReason !== null)('training heads in Chromium against the bui
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' })
     page = await context.newPage()
     page.setDefaultTimeout(20_000)
-    page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`))
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(`console error: ${m.text()}`)
-    })
+    collectPageErrors(page, pageErrors)
   })
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core (its own browser builds cannot be downloaded here).
 import { existsSync } from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core'
 
 export const CHROMIUM_PATH = '/usr/bin/chromium'
 
@@ -20,5 +20,14 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
       '--disable-dev-shm-usage',
     ],
+  })
+}
+
+/** Records the page's uncaught errors and console errors in `errors` (each suite ends by expecting none). */
+export function collectPageErrors(page: Page, errors: string[], onConsole?: (message: ConsoleMessage) => void): void {
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`))
+  page.on('console', (m) => {
+    onConsole?.(m)
+    if (m.type() === 'error') errors.push(`console error: ${m.text()}`)
   })
 }
