@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -75,6 +75,38 @@ describe('model packages', () => {
     await expect(readModelPackage(dest)).rejects.toMatchObject({ code: 'MODEL_INVALID', message: expect.stringContaining('does not match its manifest') })
     writeFileSync(join(dest, 'model.onnx'), bytes.subarray(0, 100))
     await expect(readModelPackage(dest, { verify: false })).rejects.toMatchObject({ code: 'MODEL_INVALID', message: expect.stringContaining('bytes') })
+  })
+
+  it('hashes model.onnx once, then trusts its stamp until the file is touched in any way', async () => {
+    const dest = join(root, 'm')
+    await writeModelPackage(dest, { graph, manifest: draft })
+    expect((await readModelPackage(dest)).verifiedBy).toBe('hash')
+    expect(readdirSync(dest).sort()).toEqual(['.verified.json', 'manifest.json', 'model.onnx'])
+    expect((await readModelPackage(dest)).verifiedBy).toBe('stamp')
+    expect((await readModelPackage(dest, { verify: false })).verifiedBy).toBe('none')
+
+    // the same bytes rewritten in place: a new change time, so hashed again (and found good)
+    const path = join(dest, 'model.onnx')
+    const { mtime } = statSync(path)
+    writeFileSync(path, readFileSync(path))
+    expect((await readModelPackage(dest)).verifiedBy).toBe('hash')
+    expect((await readModelPackage(dest)).verifiedBy).toBe('stamp')
+
+    // one byte flipped in place, size and modification time put back: still caught
+    const bytes = readFileSync(path)
+    bytes[bytes.length - 10] ^= 0xff
+    writeFileSync(path, bytes)
+    utimesSync(path, mtime, mtime)
+    await expect(readModelPackage(dest)).rejects.toMatchObject({ code: 'MODEL_INVALID', message: expect.stringContaining('does not match its manifest') })
+
+    // a stamp copied from elsewhere (or edited) does not match this file and is ignored
+    bytes[bytes.length - 10] ^= 0xff
+    writeFileSync(path, bytes)
+    expect((await readModelPackage(dest)).verifiedBy).toBe('hash')
+    expect((await readModelPackage(dest)).verifiedBy).toBe('stamp')
+    const stamp = JSON.parse(readFileSync(join(dest, '.verified.json'), 'utf8')) as { ino: number }
+    writeFileSync(join(dest, '.verified.json'), JSON.stringify({ ...stamp, ino: stamp.ino + 1 }))
+    expect((await readModelPackage(dest)).verifiedBy).toBe('hash')
   })
 
   it('names the bad field of an invalid manifest, and reports a folder without one as not found', async () => {
