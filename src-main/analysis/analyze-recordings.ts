@@ -126,9 +126,12 @@ export async function analyzeRecordings(o: AnalyzeOptions): Promise<AnalyzeResul
   const decodeThread = o.decodeThread && (policy === 'always' || (policy === 'auto' && availableParallelism() > threads)) ? o.decodeThread : null
   let provider = checkpoint?.provider ?? 'cpu'
   if (pending.length > 0) {
-    // No spinning: idle onnxruntime threads would busy-wait on the cores decoding and fbank need
-    // between runs (measured faster on a shared 2-core machine: see the analyze bench).
-    const engine = await (o.createEngine ?? defaultEngine)(pkg.dir, { threads, providers: providersFor(params.provider), spinning: false, verify: false, signal })
+    // onnxruntime's idle threads spin between runs unless a decode thread shares their cores: with
+    // decoding and fbank inline on this thread, a spinning pool thread takes nothing from them and
+    // wakes at once for the next run (the analyze bench: ~9 % more audio-s/s on 2 cores); next to
+    // a decode thread on the same cores it would busy-wait on the core the decoder needs.
+    const spinning = decodeThread === null || availableParallelism() > threads
+    const engine = await (o.createEngine ?? defaultEngine)(pkg.dir, { threads, providers: providersFor(params.provider), spinning, verify: false, signal })
     provider = engine.provider.used
     if (engine.provider.notice) log('warn', engine.provider.notice)
     const scorer = new RecordingScorer(heads, encoder.encoder.dim, grid, { analysisId: analysis.id, encoderId: encoder.id, encoder: `${encoder.name} ${encoder.version}`, ...grid })

@@ -154,7 +154,7 @@ export async function embedStream(blocks: AsyncIterable<Float32Array>, engine: E
       const perItem = out.patchCount * D
       for (let i = 0; i < batch.chunks.length; i++) {
         const c = batch.chunks[i]
-        const patches = out.patches.slice(i * perItem, (i + 1) * perItem)
+        const patches = out.patches.subarray(i * perItem, (i + 1) * perItem)
         const T = out.patchCount / FREQ_PATCHES
         const frames = new Float32Array(T * D)
         const firstPatch = c.startSample / 2560
@@ -171,7 +171,7 @@ export async function embedStream(blocks: AsyncIterable<Float32Array>, engine: E
           pooler?.push(firstPatch + t, row)
         }
         totalPatches += out.patchCount
-        const logits = out.logits?.slice(i * C, (i + 1) * C)
+        const logits = out.logits?.subarray(i * C, (i + 1) * C)
         if (logits) for (let k = 0; k < C; k++) logitSum[k] += logits[k] * out.patchCount
         chunks++
         await opts.onChunk?.({ index: c.index, startSeconds: c.startSample / SAMPLE_RATE, firstPatch, timePatches: T, patches, frames, ...(logits ? { logits } : {}) })
