@@ -264,7 +264,7 @@ export class DetectionRepository {
       .map((l) => ({ ...l, count: perLabel.get(l.id) ?? 0 }))
       .sort((a, b) => a.code.localeCompare(b.code, undefined, { sensitivity: 'base' }) || a.id - b.id)
     const models = this.statement(`
-      SELECT m.id, m.name, m.version, (SELECT count(*) FROM detections d INDEXED BY detections_by_model_label_score WHERE d.model_id = m.id) AS count
+      SELECT m.id, m.name, m.version, (SELECT count(*) FROM detections d INDEXED BY detections_by_model_recording WHERE d.model_id = m.id) AS count
       FROM models m ORDER BY m.name, m.version`).all() as DetectionFacets['models']
     const perDeployment = this.statement(`
       SELECT r.deployment_id AS deploymentId, count(*) AS n

@@ -13,9 +13,6 @@ CREATE UNIQUE INDEX deployments_by_inference_key ON deployments (inference_key) 
 -- index detections_by_label_score
 CREATE INDEX detections_by_label_score ON detections (label_id, score, id, review_state, model_id, recording_id);
 
--- index detections_by_model_label_score
-CREATE INDEX detections_by_model_label_score ON detections (model_id, label_id, score DESC);
-
 -- index detections_by_model_recording
 CREATE INDEX detections_by_model_recording ON detections (model_id, recording_id);
 
