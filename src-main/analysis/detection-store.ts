@@ -22,17 +22,17 @@ export interface NewDetection {
   settings: string
 }
 
-interface ExistingRow {
-  recordingId: number
-  id: number
-  labelId: number
-  modelLabel: number
-  start: number
-  end: number
-  score: number
-  settings: string
-  reviewed: number
-}
+/** A current row, as the raw array `existing` returns (no per-row objects: a season is ~10⁵ rows). */
+type ExistingRow = [recordingId: number, id: number, labelId: number, modelLabel: number, start: number, end: number, score: number, settings: string, reviewed: number]
+const REC = 0
+const ID = 1
+const LABEL = 2
+const MODEL_LABEL = 3
+const START = 4
+const END = 5
+const SCORE = 6
+const SETTINGS = 7
+const REVIEWED = 8
 
 export interface ReplaceOutcome {
   inserted: number
@@ -42,8 +42,6 @@ export interface ReplaceOutcome {
   reviewsKept: number
 }
 
-const key = (labelId: number, start: number, end: number, score: number): string => `${labelId} ${start} ${end} ${score}`
-
 export class DetectionStore {
   private readonly existing: Statement
   private readonly deleteIds: Statement
@@ -52,11 +50,13 @@ export class DetectionStore {
   private readonly updateSettings: Statement
 
   constructor(db: Database) {
-    this.existing = db.prepare(
-      `SELECT recording_id AS recordingId, id, label_id AS labelId, coalesce(original_label_id, label_id) AS modelLabel, start_s AS start, end_s AS end, score, settings,
-         (review_state <> 'unreviewed' OR original_label_id IS NOT NULL) AS reviewed
-       FROM detections WHERE model_id = ? AND recording_id IN (SELECT value FROM json_each(?)) ORDER BY recording_id, id`,
-    )
+    this.existing = db
+      .prepare(
+        `SELECT recording_id, id, label_id, coalesce(original_label_id, label_id), start_s, end_s, score, settings,
+           (review_state <> 'unreviewed' OR original_label_id IS NOT NULL)
+         FROM detections WHERE model_id = ? AND recording_id IN (SELECT value FROM json_each(?)) ORDER BY recording_id, id`,
+      )
+      .raw(true)
     this.deleteIds = db.prepare('DELETE FROM detections WHERE id IN (SELECT value FROM json_each(?))')
     this.insert = db.prepare(
       'INSERT INTO detections (model_id, recording_id, label_id, start_s, end_s, score, settings, job_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -74,9 +74,9 @@ export class DetectionStore {
   replaceMany(headId: number, items: readonly { recordingId: number; detections: readonly NewDetection[] }[], jobId: number | null, now: string): ReplaceOutcome {
     const byRecording = new Map<number, ExistingRow[]>()
     for (const r of this.existing.all(headId, JSON.stringify(items.map((i) => i.recordingId))) as ExistingRow[]) {
-      const list = byRecording.get(r.recordingId)
+      const list = byRecording.get(r[REC])
       if (list) list.push(r)
-      else byRecording.set(r.recordingId, [r])
+      else byRecording.set(r[REC], [r])
     }
     const out: ReplaceOutcome = { inserted: 0, deleted: 0, kept: 0, reviewsKept: 0 }
     const stale: number[] = []
@@ -90,33 +90,50 @@ export class DetectionStore {
   }
 
   private diff(rows: readonly ExistingRow[], item: { recordingId: number; detections: readonly NewDetection[] }, jobId: number | null, out: ReplaceOutcome, stale: number[], toInsert: { recordingId: number; d: NewDetection }[]): void {
-    const reviewed = rows.filter((r) => r.reviewed === 1)
-    const unreviewed = new Map<string, ExistingRow[]>()
-    for (const r of rows) {
-      if (r.reviewed === 1) continue
-      const k = key(r.labelId, r.start, r.end, r.score)
-      const list = unreviewed.get(k)
-      if (list) list.push(r)
-      else unreviewed.set(k, [r])
-    }
+    const reviewed = rows.filter((r) => r[REVIEWED] === 1)
     const matchOf = matchReviews(item.detections, reviewed)
+    // Unreviewed rows and the new detections no review took, both sorted by (label, start, end,
+    // score) — rows then by id, detections by position — and paired off by a merge: the k-th new
+    // detection with a given key keeps the k-th row with that key.
+    const old = rows.filter((r) => r[REVIEWED] !== 1).sort((a, b) => compareKey(a[LABEL], a[START], a[END], a[SCORE], b[LABEL], b[START], b[END], b[SCORE]) || a[ID] - b[ID])
+    const fresh: number[] = []
     item.detections.forEach((d, i) => {
       const review = matchOf.get(i)
-      if (review !== undefined) {
-        this.update.run(d.startS, d.endS, d.score, d.settings, jobId, review)
-        out.reviewsKept++
+      if (review === undefined) {
+        fresh.push(i)
         return
       }
-      const same = unreviewed.get(key(d.labelId, d.startS, d.endS, d.score))?.shift()
+      this.update.run(d.startS, d.endS, d.score, d.settings, jobId, review)
+      out.reviewsKept++
+    })
+    const ds = item.detections
+    fresh.sort((i, j) => compareKey(ds[i].labelId, ds[i].startS, ds[i].endS, ds[i].score, ds[j].labelId, ds[j].startS, ds[j].endS, ds[j].score) || i - j)
+    const kept = new Map<number, ExistingRow>()
+    let o = 0
+    for (const i of fresh) {
+      const d = ds[i]
+      while (o < old.length && compareKey(old[o][LABEL], old[o][START], old[o][END], old[o][SCORE], d.labelId, d.startS, d.endS, d.score) < 0) stale.push(old[o++][ID])
+      if (o < old.length && compareKey(old[o][LABEL], old[o][START], old[o][END], old[o][SCORE], d.labelId, d.startS, d.endS, d.score) === 0) kept.set(i, old[o++])
+    }
+    while (o < old.length) stale.push(old[o++][ID])
+    // writes in detection order, as before the merge
+    fresh.sort((i, j) => i - j)
+    for (const i of fresh) {
+      const d = ds[i]
+      const same = kept.get(i)
       if (!same) {
         toInsert.push({ recordingId: item.recordingId, d })
-        return
+        continue
       }
-      if (same.settings !== d.settings) this.updateSettings.run(d.settings, jobId, same.id)
+      if (same[SETTINGS] !== d.settings) this.updateSettings.run(d.settings, jobId, same[ID])
       out.kept++
-    })
-    for (const list of unreviewed.values()) for (const r of list) stale.push(r.id)
+    }
   }
+}
+
+/** Orders detections by label, start, end, score (numbers compared exactly). */
+function compareKey(la: number, sa: number, ea: number, xa: number, lb: number, sb: number, eb: number, xb: number): number {
+  return la - lb || sa - sb || ea - eb || xa - xb
 }
 
 /** New detection index → id of the reviewed row it inherits. */
@@ -126,9 +143,9 @@ function matchReviews(detections: readonly NewDetection[], reviewed: readonly Ex
   const pairs: { overlap: number; i: number; id: number }[] = []
   detections.forEach((d, i) => {
     for (const r of reviewed) {
-      if (r.modelLabel !== d.labelId) continue
-      const overlap = Math.min(d.endS, r.end) - Math.max(d.startS, r.start)
-      if (overlap > 0) pairs.push({ overlap, i, id: r.id })
+      if (r[MODEL_LABEL] !== d.labelId) continue
+      const overlap = Math.min(d.endS, r[END]) - Math.max(d.startS, r[START])
+      if (overlap > 0) pairs.push({ overlap, i, id: r[ID] })
     }
   })
   pairs.sort((a, b) => b.overlap - a.overlap || a.i - b.i || a.id - b.id)

@@ -4,7 +4,7 @@
 // database row that lists it commits, so a row always points at a whole file; a file without a
 // row (a crash between the rename and the commit) is simply written again.
 import { createHash, type Hash } from 'node:crypto'
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { AppError } from '../errors'
 
@@ -92,27 +92,28 @@ export class EmbeddingFileWriter {
 /** The windows × dim embeddings of one recording, checked against the expected size. */
 export function readEmbeddings(path: string, windows: number, dim: number, into?: Float32Array): Float32Array {
   const bytes = windows * dim * 4
-  let size: number
+  let fd: number
   try {
-    size = statSync(path).size
+    fd = openSync(path, 'r')
   } catch {
     throw new AppError('NOT_FOUND', `embeddings file ${path} is missing: analyse the recording again`)
   }
-  if (size !== bytes) throw new AppError('EMBEDDING_INVALID', `embeddings file ${path} has ${size} bytes, expected ${windows} windows × ${dim} × 4 = ${bytes}`)
-  const out = into && into.length >= windows * dim ? into.subarray(0, windows * dim) : new Float32Array(windows * dim)
-  const view = Buffer.from(out.buffer, out.byteOffset, bytes)
-  const fd = openSync(path, 'r')
   try {
+    // the size from the open file (one system call fewer than stat by path: rescoring opens thousands)
+    const size = fstatSync(fd).size
+    if (size !== bytes) throw new AppError('EMBEDDING_INVALID', `embeddings file ${path} has ${size} bytes, expected ${windows} windows × ${dim} × 4 = ${bytes}`)
+    const out = into && into.length >= windows * dim ? into.subarray(0, windows * dim) : new Float32Array(windows * dim)
+    const view = Buffer.from(out.buffer, out.byteOffset, bytes)
     let off = 0
     while (off < bytes) {
       const n = readSync(fd, view, off, bytes - off, off)
       if (n <= 0) throw new AppError('EMBEDDING_INVALID', `embeddings file ${path} ended after ${off} of ${bytes} bytes`)
       off += n
     }
+    return out
   } finally {
     closeSync(fd)
   }
-  return out
 }
 
 export function removeEmbeddingsFile(path: string): void {
