@@ -4,11 +4,11 @@
 // hands out credits, so at most MAX_BLOCKS_AHEAD blocks wait between the two (bounded memory on
 // any file). The thread entry is src-main/workers/decode-thread.ts (its own bundle); this module
 // is both sides of the protocol.
-import { existsSync } from 'node:fs'
-import { Worker, type MessagePort } from 'node:worker_threads'
+import type { MessagePort } from 'node:worker_threads'
 import { stream16k, type ChannelSelection } from '../audio'
 import type { AppErrorData } from '../../src-shared/errors'
 import { AppError, fromErrorData, throwIfAborted, toErrorData } from '../errors'
+import { startWorkerThread, workerThreadEntry } from '../jobs/worker-thread'
 
 export const MAX_BLOCKS_AHEAD = 8
 
@@ -65,25 +65,13 @@ export function serveDecodeThread(port: MessagePort, request: DecodeRequest): vo
 
 /** Where the decode thread's entry is: the built bundle, or the TypeScript source under tsx. */
 export function decodeThreadEntry(workersDir: string): string | null {
-  for (const name of ['decode-thread.js', 'decode-thread.ts']) {
-    const file = `${workersDir}/${name}`
-    if (existsSync(file)) return file
-  }
-  return null
-}
-
-function startThread(entry: string, request: DecodeRequest): Worker {
-  if (entry.endsWith('.ts')) {
-    // Running from the sources (tests, tsx): the thread needs the TypeScript loader too.
-    return new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)})`, { eval: true, workerData: request })
-  }
-  return new Worker(entry, { workerData: request })
+  return workerThreadEntry(workersDir, 'decode-thread')
 }
 
 /** stream16k(path) computed on a worker thread started from `entry`. */
 export async function* stream16kOnThread(entry: string, request: DecodeRequest, opts: ThreadedDecodeOptions = {}): AsyncGenerator<Float32Array, void, undefined> {
   throwIfAborted(opts.signal)
-  const worker = startThread(entry, request)
+  const worker = startWorkerThread(entry, request)
   const queue: Float32Array[] = []
   let finished = false
   let failure: AppError | null = null

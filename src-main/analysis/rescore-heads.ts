@@ -1,16 +1,16 @@
 // The rescore job's work: recompute heads' detections from the stored window embeddings, after a
 // head, a threshold or an event rule changed — no audio is decoded and no encoder runs. Each head
 // is applied to the analysis with its encoder and windows; recordings are committed in batches
-// (replacing only that head's detections, keeping reviews: see detection-store.ts). Rescoring is
-// idempotent, so an interrupted rescore simply runs again.
+// (replacing only that head's detections, keeping reviews: see detection-store.ts). Reading and
+// scoring the embeddings can run on a worker thread (score-thread.ts) while this thread writes the
+// previous batch. Rescoring is idempotent, so an interrupted rescore simply runs again.
 import type { Database } from 'better-sqlite3'
 import type { RescoreResult } from '../../src-shared/contracts'
 import { AppError, throwIfAborted } from '../errors'
 import { ModelsRepository, type HeadRecord } from '../services/models-repository'
 import { AnalysisRepository } from './analysis-repository'
-import { DetectionStore, type NewDetection } from './detection-store'
-import { embeddingsFile, readEmbeddings } from './embedding-files'
-import { RecordingScorer } from './recording-scorer'
+import { DetectionStore } from './detection-store'
+import { scoreOnThread, scoreRecordings, type ScoreRequest } from './score-thread'
 import { loadScoringHead, type ScoringHead } from './scoring-heads'
 
 export interface RescoreOptions {
@@ -19,6 +19,8 @@ export interface RescoreOptions {
   /** Default: every active head. */
   headIds?: readonly number[]
   jobId: number | null
+  /** Entry of the score thread (scoreThreadEntry): embeddings are read and scored there, beside the writes here. */
+  scoreThread?: string | null
   signal?: AbortSignal
   onProgress?: (done: number, total: number | null, unit: string, message: string) => void
   log?: (level: 'info' | 'warn', message: string) => void
@@ -84,45 +86,39 @@ export async function rescoreHeads(o: RescoreOptions): Promise<RescoreResult> {
     for (const g of work) {
       const { analysis } = g
       const encoder = models.encoder(analysis.encoderId)
-      const scorer = new RecordingScorer(g.heads, analysis.dim, analysis, { analysisId: analysis.id, encoderId: encoder.id, encoder: `${encoder.name} ${encoder.version}`, windowS: analysis.windowS, hopS: analysis.hopS })
-      let buffer = new Float32Array(0)
-      let pending: { recordingId: number; detections: NewDetection[][] }[] = []
-      const commit = () => {
+      const request: ScoreRequest = {
+        projectDir: o.projectDir,
+        analysisId: analysis.id,
+        dim: analysis.dim,
+        grid: { windowS: analysis.windowS, hopS: analysis.hopS },
+        provenance: { analysisId: analysis.id, encoderId: encoder.id, encoder: `${encoder.name} ${encoder.version}`, windowS: analysis.windowS, hopS: analysis.hopS },
+        heads: g.heads,
+        recordings: g.recordings,
+        batch: COMMIT_RECORDINGS,
+      }
+      const batches = o.scoreThread ? scoreOnThread(o.scoreThread, request, signal) : scoreRecordings(request)
+      for await (const items of batches) {
+        throwIfAborted(signal)
         const now = new Date().toISOString()
         db.transaction(() => {
           g.heads.forEach((h, k) => {
-            const outcome = store.replaceMany(h.id, pending.map((p) => ({ recordingId: p.recordingId, detections: p.detections[k] })), o.jobId, now)
+            const outcome = store.replaceMany(h.id, items.map((p) => ({ recordingId: p.recordingId, detections: p.detections[k] })), o.jobId, now)
             const t = tallies.get(h.id) as HeadTally
-            t.detections += pending.reduce((sum, p) => sum + p.detections[k].length, 0)
             t.reviewsKept += outcome.reviewsKept
           })
         }).immediate()
-        pending = []
-      }
-      try {
-        for (const rec of g.recordings) {
-          throwIfAborted(signal)
-          if (buffer.length < rec.windows * analysis.dim) buffer = new Float32Array(Math.max(rec.windows * analysis.dim, 2 * buffer.length))
-          const x = readEmbeddings(embeddingsFile(o.projectDir, analysis.id, rec.recordingId), rec.windows, analysis.dim, buffer)
-          scorer.begin(rec.recordingId)
-          scorer.pushAll(x, rec.windows)
-          pending.push({ recordingId: rec.recordingId, detections: scorer.finish(rec.audioS) })
-          for (const h of g.heads) {
+        for (const item of items) {
+          for (const [k, h] of g.heads.entries()) {
             const t = tallies.get(h.id) as HeadTally
             t.recordings++
-            t.windows += rec.windows
+            t.windows += item.windows
+            t.detections += item.detections[k].length
           }
-          doneWindows += rec.windows
-          if (pending.length >= COMMIT_RECORDINGS) {
-            commit()
-            // Let a cancel message in between transactions.
-            await new Promise((resolve) => setImmediate(resolve))
-          }
-          report()
+          doneWindows += item.windows
         }
-        commit()
-      } finally {
-        scorer.dispose()
+        report()
+        // Let a cancel message in between transactions.
+        await new Promise((resolve) => setImmediate(resolve))
       }
       for (const h of g.heads) models.markScored(h.id, h.revision)
     }

@@ -1,10 +1,11 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { analyzeRecordings } from '../../src-main/analysis/analyze-recordings'
 import { decodeThreadEntry } from '../../src-main/analysis/audio-thread'
 import { embeddingsFile } from '../../src-main/analysis/embedding-files'
 import { rescoreHeads } from '../../src-main/analysis/rescore-heads'
+import { scoreThreadEntry } from '../../src-main/analysis/score-thread'
 import { ModelsRepository } from '../../src-main/services/models-repository'
 import { REPO_ROOT } from '../helpers/shared-data'
 import { addRandomHead, analysisProject, type AnalysisProject } from './analysis-project'
@@ -21,6 +22,7 @@ async function project(opts: { files?: number; seconds?: number } = {}): Promise
 }
 
 const CPU = { threads: 1, provider: 'cpu' as const }
+const SCORE_THREAD = scoreThreadEntry(`${REPO_ROOT}/src-main/workers`)
 
 function analyse(p: AnalysisProject, extra: Partial<Parameters<typeof analyzeRecordings>[0]> = {}) {
   return analyzeRecordings({ db: p.db, projectDir: p.dir, params: CPU, jobId: null, ...extra })
@@ -127,6 +129,38 @@ describe('analyzeRecordings', () => {
     expect(modelView(p)).toEqual(modelView(p, analysed))
     expect(p.db.prepare('SELECT review_state FROM detections WHERE id = ?').pluck().get(a.id)).toBe('confirmed')
     expect(p.db.prepare('SELECT review_state FROM detections WHERE id = ?').pluck().get(b.id)).toBe('rejected')
+  })
+
+  it('rescores on the score thread exactly as on the calling thread, and names a missing embeddings file', async () => {
+    expect(SCORE_THREAD).toMatch(/score-thread\.ts$/)
+    const p = await project()
+    const { headId } = addRandomHead(p)
+    const { analysisId } = await analyse(p)
+    const analysed = detections(p)
+    const repo = new ModelsRepository(p.db)
+    const head = repo.head(headId)
+    const rescore = (revision: number, thresholds: number[], scoreThread: string | null) => {
+      repo.setConfig(headId, { ...head.head, thresholds, revision })
+      return rescoreHeads({ db: p.db, projectDir: p.dir, jobId: null, scoreThread })
+    }
+    // a threshold between the analysis's lowest and highest detection score changes the set
+    const scores = analysed.map((d) => d.score).sort((x, y) => x - y)
+    const middle = scores[Math.floor(scores.length / 2)]
+    const changed = head.head.thresholds.map(() => middle)
+    await rescore(1, changed, null)
+    const inline = detections(p)
+    expect(inline.length).toBeGreaterThan(0)
+    expect(inline.length).toBeLessThan(analysed.length)
+
+    const back = await rescore(2, [...head.head.thresholds], SCORE_THREAD)
+    expect(back.windows).toBe(40)
+    expect(detections(p)).toEqual(analysed)
+    await rescore(3, changed, SCORE_THREAD)
+    expect(detections(p)).toEqual(inline)
+
+    const missing = embeddingsFile(p.dir, analysisId, p.recordings[1].id)
+    rmSync(missing)
+    await expect(rescore(4, [...head.head.thresholds], SCORE_THREAD)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(missing) })
   })
 
   it('quarantines a corrupt file in the middle of the batch and goes on with the rest', async () => {
