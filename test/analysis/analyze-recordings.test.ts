@@ -158,9 +158,17 @@ describe('analyzeRecordings', () => {
     await rescore(3, changed, SCORE_THREAD)
     expect(detections(p)).toEqual(inline)
 
+    // cancelled while the thread starts (it takes far longer than 20 ms): CANCELLED, nothing written
+    const ac = new AbortController()
+    repo.setConfig(headId, { ...head.head, revision: 4 })
+    const cancelled = rescoreHeads({ db: p.db, projectDir: p.dir, jobId: null, scoreThread: SCORE_THREAD, signal: ac.signal })
+    setTimeout(() => ac.abort(), 20)
+    await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED' })
+    expect(detections(p)).toEqual(inline)
+
     const missing = embeddingsFile(p.dir, analysisId, p.recordings[1].id)
     rmSync(missing)
-    await expect(rescore(4, [...head.head.thresholds], SCORE_THREAD)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(missing) })
+    await expect(rescore(5, [...head.head.thresholds], SCORE_THREAD)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(missing) })
   })
 
   it('quarantines a corrupt file in the middle of the batch and goes on with the rest', async () => {
