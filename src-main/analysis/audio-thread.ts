@@ -6,9 +6,7 @@
 // is both sides of the protocol.
 import type { MessagePort } from 'node:worker_threads'
 import { stream16k, type ChannelSelection } from '../audio'
-import type { AppErrorData } from '../../src-shared/errors'
-import { AppError, fromErrorData, throwIfAborted, toErrorData } from '../errors'
-import { startWorkerThread, workerThreadEntry } from '../jobs/worker-thread'
+import { serveThreadStream, streamFromThread, workerThreadEntry } from '../jobs/worker-thread'
 
 export const MAX_BLOCKS_AHEAD = 8
 
@@ -18,12 +16,7 @@ export interface DecodeRequest {
   timeExpansion?: number
 }
 
-type ThreadMessage =
-  | { t: 'block'; data: Float32Array }
-  | { t: 'warning'; message: string }
-  | { t: 'progress'; done: number; total: number }
-  | { t: 'end' }
-  | { t: 'error'; error: AppErrorData }
+type Side = { t: 'warning'; message: string } | { t: 'progress'; done: number; total: number }
 
 export interface ThreadedDecodeOptions {
   signal?: AbortSignal
@@ -33,34 +26,21 @@ export interface ThreadedDecodeOptions {
 
 /** The thread side: decode `request` and post blocks while credits last. */
 export function serveDecodeThread(port: MessagePort, request: DecodeRequest): void {
-  let credits = MAX_BLOCKS_AHEAD
-  let wake: (() => void) | null = null
-  port.on('message', (m: { t: 'credit' }) => {
-    if (m.t !== 'credit') return
-    credits++
-    wake?.()
-    wake = null
-  })
-  const post = (m: ThreadMessage, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer)
-  void (async () => {
-    try {
+  serveThreadStream<Float32Array, Side>(
+    port,
+    MAX_BLOCKS_AHEAD,
+    async function* (postSide) {
       const blocks = stream16k(request.path, {
         channel: request.channel,
         timeExpansion: request.timeExpansion,
-        onWarning: (message) => post({ t: 'warning', message }),
-        onProgress: (done, total) => post({ t: 'progress', done, total }),
+        onWarning: (message) => postSide({ t: 'warning', message }),
+        onProgress: (done, total) => postSide({ t: 'progress', done, total }),
       })
-      for await (const block of blocks) {
-        while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve))
-        credits--
-        const data = block.byteOffset === 0 && block.byteLength === block.buffer.byteLength ? block : block.slice()
-        post({ t: 'block', data }, [data.buffer as ArrayBuffer])
-      }
-      post({ t: 'end' })
-    } catch (err) {
-      post({ t: 'error', error: toErrorData(err) })
-    }
-  })()
+      // a block that is a view of a larger buffer is copied, so that only its own samples move
+      for await (const block of blocks) yield block.byteOffset === 0 && block.byteLength === block.buffer.byteLength ? block : block.slice()
+    },
+    (data) => [data.buffer as ArrayBuffer],
+  )
 }
 
 /** Where the decode thread's entry is: the built bundle, or the TypeScript source under tsx. */
@@ -69,50 +49,11 @@ export function decodeThreadEntry(workersDir: string): string | null {
 }
 
 /** stream16k(path) computed on a worker thread started from `entry`. */
-export async function* stream16kOnThread(entry: string, request: DecodeRequest, opts: ThreadedDecodeOptions = {}): AsyncGenerator<Float32Array, void, undefined> {
-  throwIfAborted(opts.signal)
-  const worker = startWorkerThread(entry, request)
-  const queue: Float32Array[] = []
-  let finished = false
-  let failure: AppError | null = null
-  let wake: (() => void) | null = null
-  const notify = () => {
-    wake?.()
-    wake = null
-  }
-  worker.on('message', (m: ThreadMessage) => {
-    if (m.t === 'block') queue.push(m.data)
-    else if (m.t === 'warning') opts.onWarning?.(m.message)
-    else if (m.t === 'progress') opts.onProgress?.(m.done, m.total)
-    else if (m.t === 'end') finished = true
-    else failure = fromErrorData(m.error)
-    notify()
+export function stream16kOnThread(entry: string, request: DecodeRequest, opts: ThreadedDecodeOptions = {}): AsyncGenerator<Float32Array, void, undefined> {
+  return streamFromThread<Float32Array, Side>(entry, request, {
+    what: `the decode thread for ${request.path}`,
+    unfinished: 'before the end of the file',
+    signal: opts.signal,
+    onSide: (m) => (m.t === 'warning' ? opts.onWarning?.(m.message) : opts.onProgress?.(m.done, m.total)),
   })
-  worker.on('error', (err) => {
-    failure ??= new AppError('INTERNAL', `the decode thread for ${request.path} failed: ${err.message}`)
-    notify()
-  })
-  worker.on('exit', (code) => {
-    if (!finished && !failure) failure = new AppError('INTERNAL', `the decode thread for ${request.path} exited (code ${code}) before the end of the file`)
-    notify()
-  })
-  const abort = () => notify()
-  opts.signal?.addEventListener('abort', abort, { once: true })
-  try {
-    for (;;) {
-      throwIfAborted(opts.signal)
-      const block = queue.shift()
-      if (block) {
-        worker.postMessage({ t: 'credit' })
-        yield block
-        continue
-      }
-      if (failure) throw failure
-      if (finished) return
-      await new Promise<void>((resolve) => (wake = resolve))
-    }
-  } finally {
-    opts.signal?.removeEventListener('abort', abort)
-    await worker.terminate()
-  }
 }

@@ -1,8 +1,15 @@
 // Worker threads beside a job's main thread (not job workers: those are child processes). Each
 // thread's entry is a file of src-main/workers/ and its own bundle: <name>.js when built, the
 // TypeScript source when running under tsx (tests, benchmarks).
+//
+// A thread streams items to its starter: the starter hands out credits, so at most `ahead` items
+// wait between the two (bounded memory whatever the thread produces), and the thread may also post
+// side messages (warnings, progress) that do not use credits. serveThreadStream is the thread's
+// side of the protocol, streamFromThread the starter's.
 import { existsSync } from 'node:fs'
-import { Worker } from 'node:worker_threads'
+import { Worker, type MessagePort } from 'node:worker_threads'
+import type { AppErrorData } from '../../src-shared/errors'
+import { AppError, fromErrorData, throwIfAborted, toErrorData } from '../errors'
 
 /** The entry of thread `name` in `workersDir`: the built bundle, or the TypeScript source; null if neither is there. */
 export function workerThreadEntry(workersDir: string, name: string): string | null {
@@ -20,4 +27,96 @@ export function startWorkerThread(entry: string, workerData: unknown): Worker {
     return new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)})`, { eval: true, workerData })
   }
   return new Worker(entry, { workerData })
+}
+
+type StreamMessage<T, S> = { t: 'item'; item: T } | { t: 'side'; side: S } | { t: 'end' } | { t: 'error'; error: AppErrorData }
+
+/**
+ * The thread side: posts the items of `produce(postSide)` while credits last (`ahead` to begin
+ * with), then the end or the error. `transfer` names buffers to move rather than copy.
+ */
+export function serveThreadStream<T, S = never>(
+  port: MessagePort,
+  ahead: number,
+  produce: (postSide: (side: S) => void) => AsyncIterable<T> | Iterable<T>,
+  transfer?: (item: T) => ArrayBuffer[],
+): void {
+  let credits = ahead
+  let wake: (() => void) | null = null
+  port.on('message', (m: { t: 'credit' }) => {
+    if (m.t !== 'credit') return
+    credits++
+    wake?.()
+    wake = null
+  })
+  const post = (m: StreamMessage<T, S>, moved?: ArrayBuffer[]) => port.postMessage(m, moved)
+  void (async () => {
+    try {
+      for await (const item of produce((side) => post({ t: 'side', side }))) {
+        while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve))
+        credits--
+        post({ t: 'item', item }, transfer?.(item))
+      }
+      post({ t: 'end' })
+    } catch (err) {
+      post({ t: 'error', error: toErrorData(err) })
+    }
+  })()
+}
+
+export interface ThreadStreamOptions<S> {
+  /** The thread in error messages, e.g. "the decode thread for /a/b.wav". */
+  what: string
+  /** What an early exit left undone, e.g. "before the end of the file". */
+  unfinished: string
+  signal?: AbortSignal
+  onSide?: (side: S) => void
+}
+
+/** The starter side: the items the thread at `entry` streams (serveThreadStream); the thread is stopped when this ends. */
+export async function* streamFromThread<T, S = never>(entry: string, workerData: unknown, opts: ThreadStreamOptions<S>): AsyncGenerator<T, void, undefined> {
+  const { signal } = opts
+  throwIfAborted(signal)
+  const worker = startWorkerThread(entry, workerData)
+  const queue: T[] = []
+  let finished = false
+  let failure: AppError | null = null
+  let wake: (() => void) | null = null
+  const notify = () => {
+    wake?.()
+    wake = null
+  }
+  worker.on('message', (m: StreamMessage<T, S>) => {
+    if (m.t === 'item') queue.push(m.item)
+    else if (m.t === 'side') opts.onSide?.(m.side)
+    else if (m.t === 'end') finished = true
+    else failure = fromErrorData(m.error)
+    notify()
+  })
+  worker.on('error', (err) => {
+    failure ??= new AppError('INTERNAL', `${opts.what} failed: ${err.message}`)
+    notify()
+  })
+  worker.on('exit', (code) => {
+    if (!finished && !failure) failure = new AppError('INTERNAL', `${opts.what} exited (code ${code}) ${opts.unfinished}`)
+    notify()
+  })
+  signal?.addEventListener('abort', notify, { once: true })
+  try {
+    for (;;) {
+      throwIfAborted(signal)
+      const item = queue.shift()
+      if (item !== undefined) {
+        worker.postMessage({ t: 'credit' })
+        yield item
+        continue
+      }
+      if (failure) throw failure
+      if (finished) return
+      await new Promise<void>((resolve) => (wake = resolve))
+    }
+  } finally {
+    signal?.removeEventListener('abort', notify)
+    await worker.terminate()
+  }
 }
