@@ -107,17 +107,16 @@ export class DetectionStore {
       out.reviewsKept++
     })
     const ds = item.detections
-    fresh.sort((i, j) => compareKey(ds[i].labelId, ds[i].startS, ds[i].endS, ds[i].score, ds[j].labelId, ds[j].startS, ds[j].endS, ds[j].score) || i - j)
+    const byKey = [...fresh].sort((i, j) => compareKey(ds[i].labelId, ds[i].startS, ds[i].endS, ds[i].score, ds[j].labelId, ds[j].startS, ds[j].endS, ds[j].score) || i - j)
     const kept = new Map<number, ExistingRow>()
     let o = 0
-    for (const i of fresh) {
+    for (const i of byKey) {
       const d = ds[i]
       while (o < old.length && compareKey(old[o][LABEL], old[o][START], old[o][END], old[o][SCORE], d.labelId, d.startS, d.endS, d.score) < 0) stale.push(old[o++][ID])
       if (o < old.length && compareKey(old[o][LABEL], old[o][START], old[o][END], old[o][SCORE], d.labelId, d.startS, d.endS, d.score) === 0) kept.set(i, old[o++])
     }
     while (o < old.length) stale.push(old[o++][ID])
-    // writes in detection order, as before the merge
-    fresh.sort((i, j) => i - j)
+    // writes in detection order
     for (const i of fresh) {
       const d = ds[i]
       const same = kept.get(i)
