@@ -31,9 +31,14 @@ const RATE = 48_000
 const CHUNK_HOP_SECONDS = (DEFAULT_CHUNK_PATCHES * SAMPLES_PER_TIME_PATCH) / 16_000
 const DECODE_THREAD = decodeThreadEntry(join(__dirname, '..', '..', 'src-main', 'workers'))
 
-async function encoderOnly(engine: EncoderEngine): Promise<BenchResult> {
+/** The normalised fbank of one 62-patch chunk of a synthetic signal: the encoder-only rows' input. */
+function chunkFbank(): { data: Float32Array; frames: number } {
   const chunk = new Float32Array(chunkSamples(DEFAULT_CHUNK_PATCHES)).map((_, i) => 0.2 * Math.sin(i * 0.9) * Math.sin(i * 0.0007))
-  const { data, frames } = computeFbank(chunk, DEFAULT_NORMALIZATION)
+  return computeFbank(chunk, DEFAULT_NORMALIZATION)
+}
+
+async function encoderOnly(engine: EncoderEngine): Promise<BenchResult> {
+  const { data, frames } = chunkFbank()
   const t = await timeIt(() => engine.run(data, 1, frames), { minRuns: 6, minSeconds: 4 })
   return { value: CHUNK_HOP_SECONDS / t.best, unit: 'audio-s/s', note: `62-patch chunks; best of ${t.runs}, median ${(CHUNK_HOP_SECONDS / t.median).toFixed(1)}` }
 }
@@ -43,8 +48,7 @@ async function encoderOnly(engine: EncoderEngine): Promise<BenchResult> {
  * run back to back, best of 2 such passes (the baseline row is the best single chunk).
  */
 async function encoderSustained(engine: EncoderEngine, chunks: number): Promise<BenchResult> {
-  const chunk = new Float32Array(chunkSamples(DEFAULT_CHUNK_PATCHES)).map((_, i) => 0.2 * Math.sin(i * 0.9) * Math.sin(i * 0.0007))
-  const { data, frames } = computeFbank(chunk, DEFAULT_NORMALIZATION)
+  const { data, frames } = chunkFbank()
   let best = Infinity
   for (let pass = 0; pass < 2; pass++) {
     const t0 = performance.now()
