@@ -5,14 +5,13 @@
 import { AppError } from '../errors'
 import type { FbankNormalization } from '../model/types'
 import { kaldiMelBanks, sparseMelBanks, type SparseMelBanks } from './kaldi-mel-banks'
-import { PowerSpectrum } from './power-spectrum'
+import { createFbankKernel, KERNEL_BLOCK_FRAMES, type FbankKernel } from './fbank-kernel'
 
 export const FBANK_SAMPLE_RATE = 16000
 export const FBANK_FRAME_LENGTH = 400
 export const FBANK_FRAME_SHIFT = 160
 export const FBANK_NUM_BINS = 128
 const PADDED_WINDOW = 512
-const PREEMPHASIS = 0.97
 const INPUT_SCALE = 32768
 /** float32 machine epsilon: the reference's floor, also for float64 input. */
 const LOG_FLOOR = 1.1920928955078125e-7
@@ -43,7 +42,7 @@ interface FbankTables {
 let tables: FbankTables | undefined
 
 // Immutable tables shared by every extractor; built on first use.
-function fbankTables(): FbankTables {
+export function fbankTables(): FbankTables {
   if (!tables) {
     const scaledWindow = new Float64Array(FBANK_FRAME_LENGTH)
     const a = (2 * Math.PI) / (FBANK_FRAME_LENGTH - 1)
@@ -54,16 +53,25 @@ function fbankTables(): FbankTables {
   return tables
 }
 
+let kernel: FbankKernel | undefined
+
+// One kernel per thread: its calls are synchronous, so every extractor of the thread can share it.
+function sharedKernel(): FbankKernel {
+  if (!kernel) {
+    const t = fbankTables()
+    kernel = createFbankKernel(t.scaledWindow, t.mel)
+  }
+  return kernel
+}
+
 /**
- * Reusable fbank computer: holds the FFT and scratch buffers, so a streaming caller that feeds
- * chunk after chunk (e.g. 2560·k + 240 samples → 16·k frames) allocates nothing per frame and,
- * with `computeInto`, nothing per chunk.
+ * Fbank computer for chunk after chunk (e.g. 2560·k + 240 samples → 16·k frames): with
+ * `computeInto` it allocates nothing per chunk. The per-frame arithmetic runs in a WebAssembly
+ * kernel (fbank-kernel.ts) in blocks of 512 frames; the log and normalisation run here.
  */
 export class FbankExtractor {
   private readonly norm: FbankNormalization | undefined
-  private readonly spectrum = new PowerSpectrum(PADDED_WINDOW)
-  private readonly power = new Float64Array(PADDED_WINDOW / 2)
-  private readonly tables = fbankTables()
+  private readonly kernel = sharedKernel()
 
   /** With `norm`, outputs (x − mean)/(2·std); without, the raw log-mel values. */
   constructor(norm?: FbankNormalization) {
@@ -89,37 +97,32 @@ export class FbankExtractor {
     if (out.length < (outRow + frames) * FBANK_NUM_BINS) {
       throw new RangeError(`fbank output holds ${out.length} values, needs ${(outRow + frames) * FBANK_NUM_BINS}`)
     }
-    const { scaledWindow: win, mel } = this.tables
-    const { start: melStart, offset: melOffset, weights: melWeights } = mel
-    const frame = this.spectrum.input // tail 400…511 stays zero: the padding
-    const power = this.power
+    const { samples, sums, energies } = this.kernel
     const scale = this.norm ? 1 / (2 * this.norm.std) : 1
     const shift = this.norm ? this.norm.mean : 0
-    const L = FBANK_FRAME_LENGTH
-    for (let t = 0; t < frames; t++) {
-      const s0 = t * FBANK_FRAME_SHIFT
-      let sum = 0
-      for (let j = 0; j < L; j++) sum += samples16k[s0 + j]
-      if (!Number.isFinite(sum)) {
-        throw new AppError('AUDIO_INVALID_SAMPLES', `fbank: samples ${s0}…${s0 + L - 1} contain NaN or Infinity`)
+    for (let f0 = 0; f0 < frames; f0 += KERNEL_BLOCK_FRAMES) {
+      const count = Math.min(KERNEL_BLOCK_FRAMES, frames - f0)
+      const pairs = (count + 1) >> 1
+      const s0 = f0 * FBANK_FRAME_SHIFT
+      // an odd count's last pair also computes a frame one hop further: give it zeros where the input ends
+      const needed = FBANK_FRAME_LENGTH + (2 * pairs - 1) * FBANK_FRAME_SHIFT
+      const available = Math.min(needed, samples16k.length - s0)
+      samples.set(samples16k.subarray(s0, s0 + available))
+      if (available < needed) samples.fill(0, available, needed)
+      this.kernel.run(pairs)
+      for (let t = 0; t < count; t++) {
+        if (!Number.isFinite(sums[t])) {
+          const first = s0 + t * FBANK_FRAME_SHIFT
+          throw new AppError('AUDIO_INVALID_SAMPLES', `fbank: samples ${first}…${first + FBANK_FRAME_LENGTH - 1} contain NaN or Infinity`)
+        }
       }
-      // DC removal and pre-emphasis in one pass: (x[j] − μ) − 0.97·(x[j−1] − μ) = x[j] − 0.97·x[j−1] − 0.03·μ;
-      // the first sample is its own predecessor.
-      const dc = (1 - PREEMPHASIS) * (sum / L)
-      let prev = samples16k[s0]
-      for (let j = 0; j < L; j++) {
-        const x = samples16k[s0 + j]
-        frame[j] = (x - PREEMPHASIS * prev - dc) * win[j]
-        prev = x
-      }
-      this.spectrum.compute(power, PADDED_WINDOW / 2)
-      const row = (outRow + t) * FBANK_NUM_BINS
-      for (let i = 0; i < FBANK_NUM_BINS; i++) {
-        const end = melOffset[i + 1]
-        let k = melStart[i]
-        let e = 0
-        for (let w = melOffset[i]; w < end; w++) e += melWeights[w] * power[k++]
-        out[row + i] = (Math.log(e > LOG_FLOOR ? e : LOG_FLOOR) - shift) * scale
+      for (let t = 0; t < count; t++) {
+        const row = (outRow + f0 + t) * FBANK_NUM_BINS
+        const e0 = (t >> 1) * 2 * FBANK_NUM_BINS + (t & 1)
+        for (let i = 0; i < FBANK_NUM_BINS; i++) {
+          const e = energies[e0 + 2 * i]
+          out[row + i] = (Math.log(e > LOG_FLOOR ? e : LOG_FLOOR) - shift) * scale
+        }
       }
     }
     return frames

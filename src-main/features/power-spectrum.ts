@@ -1,18 +1,66 @@
 /**
  * Power spectrum |X[k]|², k = 0…size/2, of a real frame zero-padded to `size` (a power of two ≥ 4).
  *
- * Our own real FFT rather than fft.js: the fbank runs 100 of these per audio second, and fft.js
- * (a complex transform of the full length) took ~8 µs per 512-point frame here — most of the
- * ~10 µs per frame that the ≥ 1,000× real-time target allows. This one packs even/odd samples
- * as one complex sequence of size/2, transforms it with radix-4 butterflies over bit-reversed
- * input (one radix-2 stage first when log2(size/2) is odd), then splits the result into the
- * spectrum of the real input: ~3 µs. Buffers are preallocated; nothing is allocated per frame.
+ * Our own real FFT rather than fft.js (a complex transform of the full length, ~8 µs per 512-point
+ * frame here): it packs even/odd samples as one complex sequence of size/2, transforms it with
+ * radix-4 butterflies over bit-reversed input (one radix-2 stage first when log2(size/2) is odd),
+ * then splits the result into the spectrum of the real input: ~3 µs. Buffers are preallocated;
+ * nothing is allocated per frame. The spectrogram tiles use it directly; the fbank runs the same
+ * arithmetic two frames at a time in WebAssembly (fbank-kernel.ts, built from these tables).
  */
 
-interface Radix4Stage {
+export interface Radix4Stage {
   len: number
   /** Per butterfly j: cos/sin of −2π·r·j/len for r = 1, 2, 3 (six numbers). */
   twiddles: Float64Array
+}
+
+/** The constant tables of the packed real FFT of `size` points (shared with the fbank kernel). */
+export interface RealFftTables {
+  size: number
+  /** Bit reversal over log2(size/2) bits. */
+  bitrev: Uint32Array
+  /** log2(size/2) is odd: one radix-2 stage comes first. */
+  radix2First: boolean
+  stages: Radix4Stage[]
+  /** cos/sin of 2πk/size for the final split, k < size/2. */
+  splitCos: Float64Array
+  splitSin: Float64Array
+}
+
+export function realFftTables(size: number): RealFftTables {
+  if (!Number.isInteger(size) || size < 4 || (size & (size - 1)) !== 0) {
+    throw new RangeError(`PowerSpectrum: size must be a power of two ≥ 4, got ${size}`)
+  }
+  const m = size / 2
+  const bits = Math.log2(m)
+  const bitrev = new Uint32Array(m)
+  for (let i = 0; i < m; i++) {
+    let r = 0
+    for (let b = 0; b < bits; b++) r |= ((i >>> b) & 1) << (bits - 1 - b)
+    bitrev[i] = r
+  }
+  const radix2First = bits % 2 === 1
+  const stages: Radix4Stage[] = []
+  for (let len = radix2First ? 8 : 16; len <= m; len *= 4) {
+    const q = len / 4
+    const twiddles = new Float64Array(6 * q)
+    for (let j = 0; j < q; j++) {
+      for (let r = 1; r <= 3; r++) {
+        const a = (-2 * Math.PI * r * j) / len
+        twiddles[6 * j + 2 * (r - 1)] = Math.cos(a)
+        twiddles[6 * j + 2 * (r - 1) + 1] = Math.sin(a)
+      }
+    }
+    stages.push({ len, twiddles })
+  }
+  const splitCos = new Float64Array(m)
+  const splitSin = new Float64Array(m)
+  for (let k = 0; k < m; k++) {
+    splitCos[k] = Math.cos((2 * Math.PI * k) / size)
+    splitSin[k] = Math.sin((2 * Math.PI * k) / size)
+  }
+  return { size, bitrev, radix2First, stages, splitCos, splitSin }
 }
 
 export class PowerSpectrum {
@@ -22,50 +70,25 @@ export class PowerSpectrum {
   private readonly half: number
   private readonly re: Float64Array
   private readonly im: Float64Array
-  /** Bit reversal over log2(size/2) bits. */
   private readonly bitrev: Uint32Array
   private readonly radix2First: boolean
-  private readonly stages: Radix4Stage[] = []
-  /** cos/sin of 2πk/size for the final split. */
+  private readonly stages: Radix4Stage[]
   private readonly splitCos: Float64Array
   private readonly splitSin: Float64Array
 
   constructor(size: number) {
-    if (!Number.isInteger(size) || size < 4 || (size & (size - 1)) !== 0) {
-      throw new RangeError(`PowerSpectrum: size must be a power of two ≥ 4, got ${size}`)
-    }
+    const t = realFftTables(size)
     this.size = size
     const m = size / 2
     this.half = m
     this.input = new Float64Array(size)
     this.re = new Float64Array(m)
     this.im = new Float64Array(m)
-    const bits = Math.log2(m)
-    this.bitrev = new Uint32Array(m)
-    for (let i = 0; i < m; i++) {
-      let r = 0
-      for (let b = 0; b < bits; b++) r |= ((i >>> b) & 1) << (bits - 1 - b)
-      this.bitrev[i] = r
-    }
-    this.radix2First = bits % 2 === 1
-    for (let len = this.radix2First ? 8 : 16; len <= m; len *= 4) {
-      const q = len / 4
-      const twiddles = new Float64Array(6 * q)
-      for (let j = 0; j < q; j++) {
-        for (let r = 1; r <= 3; r++) {
-          const a = (-2 * Math.PI * r * j) / len
-          twiddles[6 * j + 2 * (r - 1)] = Math.cos(a)
-          twiddles[6 * j + 2 * (r - 1) + 1] = Math.sin(a)
-        }
-      }
-      this.stages.push({ len, twiddles })
-    }
-    this.splitCos = new Float64Array(m)
-    this.splitSin = new Float64Array(m)
-    for (let k = 0; k < m; k++) {
-      this.splitCos[k] = Math.cos((2 * Math.PI * k) / size)
-      this.splitSin[k] = Math.sin((2 * Math.PI * k) / size)
-    }
+    this.bitrev = t.bitrev
+    this.radix2First = t.radix2First
+    this.stages = t.stages
+    this.splitCos = t.splitCos
+    this.splitSin = t.splitSin
   }
 
   /** Writes |X[k]|² for k = 0…bins-1 (bins ≤ size/2 + 1) into `out`. */

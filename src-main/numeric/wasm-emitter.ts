@@ -187,11 +187,19 @@ export class FunctionBuilder {
     for (const x of new Uint8Array(new Int32Array(lanes).buffer)) this.code.push(x)
     return this
   }
+  /** v128.const with the same float64 in both lanes. */
+  f64x2Const(v: number): this {
+    this.simd(0x0c)
+    const b = new Uint8Array(new Float64Array([v, v]).buffer)
+    for (const x of b) this.code.push(x)
+    return this
+  }
   i32x4Splat(): this { return this.simd(0x11) }
   f32x4Splat(): this { return this.simd(0x13) }
   i32x4ExtractLane(lane: number): this { this.simd(0x1b); this.code.push(lane); return this }
   f32x4ExtractLane(lane: number): this { this.simd(0x1f); this.code.push(lane); return this }
   f64x2ExtractLane(lane: number): this { this.simd(0x21); this.code.push(lane); return this }
+  f64x2ReplaceLane(lane: number): this { this.simd(0x22); this.code.push(lane); return this }
   i32x4LtS(): this { return this.simd(0x39) }
   f32x4Eq(): this { return this.simd(0x41) }
   f32x4Lt(): this { return this.simd(0x43) }
@@ -219,9 +227,11 @@ export class FunctionBuilder {
   f32x4Div(): this { return this.simd(0xe7) }
   f32x4Min(): this { return this.simd(0xe8) }
   f32x4Max(): this { return this.simd(0xe9) }
+  f64x2Neg(): this { return this.simd(0xed) }
   f64x2Add(): this { return this.simd(0xf0) }
   f64x2Sub(): this { return this.simd(0xf1) }
   f64x2Mul(): this { return this.simd(0xf2) }
+  f64x2Div(): this { return this.simd(0xf3) }
   i32x4TruncSatF32x4S(): this { return this.simd(0xf8) }
   f32x4ConvertI32x4S(): this { return this.simd(0xfa) }
 }
