@@ -153,6 +153,8 @@ export class FunctionBuilder {
   f32Div(): this { return this.op(0x95) }
   f32Eq(): this { return this.op(0x5b) }
   f64Add(): this { return this.op(0xa0) }
+  f64Mul(): this { return this.op(0xa2) }
+  f32DemoteF64(): this { return this.op(0xb6) }
   f32ConvertI32S(): this { return this.op(0xb2) }
   f64PromoteF32(): this { return this.op(0xbb) }
 
