@@ -14,6 +14,8 @@ import type { SincKernel } from './sinc-kernel'
 
 const PAGE = 65536
 const MAX_PAGES = 65536
+/** About this many outputs per call (whole periods): bounds the kernel's memory. */
+const OUTPUTS_PER_CALL = 65_536
 
 /** The kernel's summation order in JavaScript (reference for tests and the order's definition). */
 export function pairwiseDot(x: ArrayLike<number>, xi: number, c: ArrayLike<number>, ci: number, taps: number): number {
@@ -106,6 +108,9 @@ export class ResampleKernel {
   private readonly phases: number
   private readonly inStepBytes: number
   private readonly lowest: number
+  /** Outputs and input samples one call may handle (sizes the memory). */
+  readonly maxOutputs: number
+  private readonly maxInputs: number
 
   constructor(kernel: SincKernel) {
     const coeffs = kernel.coeffs
@@ -118,8 +123,12 @@ export class ResampleKernel {
     this.coefTab = 8 * n
     const coefStart = Math.ceil(tabBytes / 16) * 16
     this.scratch = Math.ceil((coefStart + coefBytes) / 16) * 16
-    const pages = Math.ceil((this.scratch + 1) / PAGE)
-    this.memory = new wasm.Memory({ initial: pages, maximum: MAX_PAGES, shared: true })
+    // the largest call: whole periods up to OUTPUTS_PER_CALL outputs (at least one period)
+    this.maxOutputs = Math.max(1, Math.floor(OUTPUTS_PER_CALL / n)) * n
+    this.maxInputs = (this.maxOutputs / n) * kernel.inStep + kernel.reach
+    const pages = Math.ceil((this.scratch + Math.ceil((4 * this.maxInputs) / 16) * 16 + 4 * this.maxOutputs) / PAGE)
+    if (pages > MAX_PAGES) throw new RangeError(`resampler kernel for ${kernel.inStep}:${n} needs ${pages} pages`)
+    this.memory = new wasm.Memory({ initial: pages, maximum: pages, shared: true })
     const instance: WasmInstance = new wasm.Instance(resampleModule() as never, { env: { memory: this.memory } })
     this.fn = instance.exports.resample as ResampleFn
     const buf = this.memory.buffer
@@ -145,10 +154,10 @@ export class ResampleKernel {
     if (count <= 0) return
     const start = origin + this.lowest
     const inputs = end - start
+    if (count > this.maxOutputs || inputs > this.maxInputs || inputs < 0) {
+      throw new RangeError(`resampler kernel: ${count} outputs from ${inputs} inputs, at most ${this.maxOutputs} from ${this.maxInputs} per call`)
+    }
     const inBytes = Math.ceil((4 * inputs) / 16) * 16
-    const need = this.scratch + inBytes + 4 * count
-    const have = this.memory.buffer.byteLength
-    if (need > have) this.memory.grow(Math.ceil((need - have) / PAGE))
     const buf = this.memory.buffer
     new Float32Array(buf, this.scratch, inputs).set(x.subarray(start, end))
     const outPtr = this.scratch + inBytes

@@ -128,8 +128,7 @@ export class StreamingResampler {
     const { taps, phases, inStep } = k
     const origin = this.period * inStep - this.bufStart
     if (this.simd) {
-      // whole periods per call, about 64k outputs, so the kernel's scratch stays small
-      const step = Math.max(1, Math.floor(65_536 / phases)) * phases
+      const step = this.simd.maxOutputs // whole periods per call
       for (let at = 0; at < count; at += step) {
         const n = Math.min(step, count - at)
         const o = origin + (at / phases) * inStep

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { pairwiseDot } from '../../src-main/audio/resample-kernel'
+import { pairwiseDot, ResampleKernel } from '../../src-main/audio/resample-kernel'
 import { resample, resampledLength } from '../../src-main/audio/resampler'
 import { buildSincKernel } from '../../src-main/audio/sinc-kernel'
 
@@ -48,5 +48,14 @@ describe('resampler WebAssembly kernel', () => {
     expect(pairwiseDot(x, 0, c, 0, 5)).toBe(-19999999999999988)
     expect(pairwiseDot(x, 3, c, 3, 2)).toBe(4 + 5)
     expect(pairwiseDot(x, 0, c, 0, 0)).toBe(0)
+  })
+
+  it('sizes its memory for one call of whole periods and refuses a larger one', () => {
+    const k = new ResampleKernel(buildSincKernel(44_100, 16_000)) // 160 phases per period of 441 samples
+    expect(k.maxOutputs).toBe(409 * 160)
+    const x = new Float32Array(500_000)
+    const out = new Float32Array(k.maxOutputs + 160)
+    expect(() => k.run(x, 0, k.maxOutputs + 160, 410 * 441 + 100, out, 0)).toThrow(RangeError)
+    expect(() => k.run(x, 0, k.maxOutputs, 408 * 441 + 40, out, 0)).not.toThrow()
   })
 })
