@@ -210,7 +210,7 @@ function emitFbankPairs(f: FunctionBuilder, L: Layout, fft: RealFftTables, numBi
           bin(y1i, y3i, 'add'); f.set(t2i)
           bin(y1r, y3r, 'sub'); f.set(t3r)
           bin(y1i, y3i, 'sub'); f.set(t3i)
-          f.get(n[0]).set(q)
+          f.get(n[0]).set(q) // butterflyOut writes at q: borrow it, restored after the j loop
           butterflyOut(0, t0r, t0i, t1r, t1i, t2r, t2i, t3r, t3i, PAIR * qq)
           f.get(n[0]).i32Const(PAIR).i32Add().set(n[0])
           f.get(r).i32Const(48).i32Add().set(r)
