@@ -4,7 +4,7 @@
 import type { ChannelSelection } from './types'
 import type { WavSampleFormat } from './wav-format'
 
-type SampleView = Uint8Array | Int16Array | Int32Array | Float32Array | Float64Array
+type SampleView = Uint8Array | Int16Array | Int32Array | Float32Array | Float64Array // 24-bit: decode24
 
 export interface PcmDecoder {
   /** Decodes `frames` frames from `bytes` (byteOffset 0, as read) into `out` at `outOffset`. */
@@ -21,7 +21,6 @@ export function allocateFrameBuffer(frames: number, format: WavSampleFormat): Ui
 export function createPcmDecoder(format: WavSampleFormat, channel: ChannelSelection): PcmDecoder {
   const { channels, bytesPerSample, codec } = format
   const state = { nonFinite: 0 }
-  let scratch24 = new Int32Array(0)
 
   const viewOf = (bytes: Uint8Array, frames: number): SampleView => {
     const n = frames * channels
@@ -33,13 +32,6 @@ export function createPcmDecoder(format: WavSampleFormat, channel: ChannelSelect
         return bytes.subarray(0, n)
       case 2:
         return new Int16Array(buf, at, n)
-      case 3: {
-        if (scratch24.length < n) scratch24 = new Int32Array(n)
-        for (let i = 0, b = 0; i < n; i++, b += 3) {
-          scratch24[i] = ((bytes[b] | (bytes[b + 1] << 8) | (bytes[b + 2] << 16)) << 8) >> 8
-        }
-        return scratch24
-      }
       default:
         return new Int32Array(buf, at, n)
     }
@@ -50,6 +42,10 @@ export function createPcmDecoder(format: WavSampleFormat, channel: ChannelSelect
 
   return {
     decode(bytes, frames, out, outOffset) {
+      if (codec === 'pcm' && bytesPerSample === 3) {
+        decode24(bytes, channels, frames, channel, out, outOffset)
+        return
+      }
       const view = viewOf(bytes, frames)
       if (codec === 'float') state.nonFinite += sanitize(view as Float32Array | Float64Array, frames * channels)
       mix(view, bias, scale, channels, frames, channel, out, outOffset)
@@ -82,6 +78,27 @@ function mix(view: SampleView, bias: number, scale: number, channels: number, fr
   for (let i = 0, k = 0; i < frames; i++) {
     let sum = 0
     for (let c = 0; c < channels; c++, k++) sum += view[k] - bias
+    out[outOffset + i] = (sum * scale) / channels
+  }
+}
+
+/**
+ * 24-bit PCM straight from the bytes (the commonest high-rate format): one pass, no int32 copy, and
+ * a loop of its own, so the element type it reads never varies. Same arithmetic as `mix`.
+ */
+function decode24(bytes: Uint8Array, channels: number, frames: number, channel: ChannelSelection, out: Float32Array, outOffset: number): void {
+  const scale = 1 / 2 ** 23
+  const stride = 3 * channels
+  if (channel !== 'mean' || channels === 1) {
+    const c = channel === 'mean' ? 0 : channel
+    for (let i = 0, b = 3 * c; i < frames; i++, b += stride) {
+      out[outOffset + i] = (((bytes[b] | (bytes[b + 1] << 8) | (bytes[b + 2] << 16)) << 8) >> 8) * scale
+    }
+    return
+  }
+  for (let i = 0, b = 0; i < frames; i++) {
+    let sum = 0
+    for (let c = 0; c < channels; c++, b += 3) sum += ((bytes[b] | (bytes[b + 1] << 8) | (bytes[b + 2] << 16)) << 8) >> 8
     out[outOffset + i] = (sum * scale) / channels
   }
 }

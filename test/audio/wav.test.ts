@@ -117,6 +117,21 @@ describe('WAV sample formats', () => {
     await expectAudioError(decodeAudio(path, { channel: 3 }), 'INVALID_REQUEST', path, /channel 3 requested but the file has 3/)
   })
 
+  it('averages and picks channels of 24-bit files too (their own decoding loop)', async () => {
+    const frames = [
+      [1000, -2000, 8_388_607],
+      [-8_388_608, 8_388_607, 1],
+      [-1, 0, 5],
+    ]
+    const path = tmp.file('three24.wav', simpleWav({ codec: 'pcm', bits: 24, channels: 3, rate: 384000 }, frames))
+    const mean = (await decodeAudio(path)).samples
+    expect(Array.from(mean)).toEqual(frames.map((f) => Math.fround(((f[0] + f[1] + f[2]) / 2 ** 23) / 3)))
+    for (let c = 0; c < 3; c++) {
+      const one = (await decodeAudio(path, { channel: c })).samples
+      expect(Array.from(one)).toEqual(frames.map((f) => f[c] / 2 ** 23))
+    }
+  })
+
   it('reads sample rates above 500 kHz', async () => {
     const path = tmp.file('fast.wav', simpleWav({ codec: 'pcm', bits: 16, channels: 1, rate: 768000 }, intFrames(16, 1, 768, 3)))
     const info = await probeAudio(path)
