@@ -4,7 +4,8 @@
 import type { ChannelSelection } from './types'
 import type { WavSampleFormat } from './wav-format'
 
-type SampleView = Uint8Array | Int16Array | Int32Array | Float32Array | Float64Array // 24-bit: decode24
+/** Typed views of the sample widths `mix` reads (24-bit PCM has its own loop, `decode24`). */
+type SampleView = Uint8Array | Int16Array | Int32Array | Float32Array | Float64Array
 
 export interface PcmDecoder {
   /** Decodes `frames` frames from `bytes` (byteOffset 0, as read) into `out` at `outOffset`. */
@@ -83,8 +84,8 @@ function mix(view: SampleView, bias: number, scale: number, channels: number, fr
 }
 
 /**
- * 24-bit PCM straight from the bytes (the commonest high-rate format): one pass, no int32 copy, and
- * a loop of its own, so the element type it reads never varies. Same arithmetic as `mix`.
+ * 24-bit PCM straight from the bytes: one pass, no int32 copy, and a loop of its own, so the element
+ * type it reads never varies. Same arithmetic as `mix`.
  */
 function decode24(bytes: Uint8Array, channels: number, frames: number, channel: ChannelSelection, out: Float32Array, outOffset: number): void {
   const scale = 1 / 2 ** 23
