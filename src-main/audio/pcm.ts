@@ -1,6 +1,7 @@
 // Interleaved WAV sample bytes → one mono float32 channel (mean of channels, or one channel).
 // Integer PCM is scaled like soundfile/torchaudio (16-bit → /32768); float NaN/±Inf are replaced
 // (NaN → 0, ±Inf → ±1) and counted so the caller can warn.
+import { decodePcm16Mono } from './pcm16-kernel'
 import type { ChannelSelection } from './types'
 import type { WavSampleFormat } from './wav-format'
 
@@ -45,6 +46,10 @@ export function createPcmDecoder(format: WavSampleFormat, channel: ChannelSelect
     decode(bytes, frames, out, outOffset) {
       if (codec === 'pcm' && bytesPerSample === 3) {
         decode24(bytes, channels, frames, channel, out, outOffset)
+        return
+      }
+      if (codec === 'pcm' && bytesPerSample === 2 && channels === 1) {
+        decodePcm16Mono(bytes, frames, out, outOffset)
         return
       }
       const view = viewOf(bytes, frames)

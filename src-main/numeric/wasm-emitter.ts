@@ -215,6 +215,8 @@ export class FunctionBuilder {
   i8x16NarrowI16x8S(): this { return this.simd(0x65) }
   f32x4Nearest(): this { return this.simd(0x6a) }
   i16x8NarrowI32x4S(): this { return this.simd(0x85) }
+  i32x4ExtendLowI16x8S(): this { return this.simd(0xa7) }
+  i32x4ExtendHighI16x8S(): this { return this.simd(0xa8) }
   i32x4Shl(): this { return this.simd(0xab) }
   i32x4ShrS(): this { return this.simd(0xac) }
   i32x4Add(): this { return this.simd(0xae) }
