@@ -8,6 +8,7 @@
 // synchronous, so the resamplers of a thread share it): coefficient tables at the start of its
 // memory, then the input span of the current call and its outputs (about 64k outputs per call).
 
+import { loopTo } from '../numeric/kernel-helpers'
 import { wasm, type WasmInstance, type WasmMemory } from '../numeric/wasm-api'
 import { F64, I32, ModuleBuilder, V128, type FunctionBuilder } from '../numeric/wasm-emitter'
 import type { SincKernel } from './sinc-kernel'
@@ -49,39 +50,35 @@ function emitResample(f: FunctionBuilder): void {
 
   f.i32Const(0).set(o)
   f.i32Const(0).set(p)
-  f.block().loop()
-  f.get(o).get(count).i32GeU().brIf(1)
-  // this phase's window, coefficients and taps
-  const tabAt = (tab: number): void => {
-    f.get(tab).get(p).i32Const(2).i32Shl().i32Add().i32Load(0)
-  }
-  tabAt(firstTab)
-  f.get(inPtr).i32Add().set(x)
-  tabAt(coefTab)
-  f.set(c)
-  tabAt(tapsTab)
-  f.i32Const(3).i32Shl().get(c).i32Add().set(cEnd)
-  f.get(cEnd).get(c).i32Sub().i32Const(~15).i32And().get(c).i32Add().set(cEnd2) // end of whole tap pairs
-  f.v128Zero().set(acc)
-  f.block().loop()
-  f.get(c).get(cEnd2).i32GeU().brIf(1)
-  f.get(acc).get(x).v128Load64Splat(0).f64x2PromoteLowF32x4().get(c).v128Load(0).f64x2Mul().f64x2Add().set(acc)
-  f.get(x).i32Const(8).i32Add().set(x)
-  f.get(c).i32Const(16).i32Add().set(c)
-  f.br(0).end().end()
-  f.get(acc).f64x2ExtractLane(0).get(acc).f64x2ExtractLane(1).f64Add().set(s)
-  f.get(c).get(cEnd).i32LtU().if()
-  f.get(s).get(x).f32Load(0).f64PromoteF32().get(c).f64Load(0).f64Mul().f64Add().set(s)
-  f.end()
-  f.get(out).get(o).i32Const(2).i32Shl().i32Add().get(s).f32DemoteF64().f32Store(0)
-  // next output; a new period moves the window by inStep samples
-  f.get(o).i32Const(1).i32Add().set(o)
-  f.get(p).i32Const(1).i32Add().set(p)
-  f.get(p).get(phases).i32GeU().if()
-  f.i32Const(0).set(p)
-  f.get(inPtr).get(inStep).i32Add().set(inPtr)
-  f.end()
-  f.br(0).end().end()
+  loopTo(f, o, count, 1, () => {
+    // this phase's window, coefficients and taps
+    const tabAt = (tab: number): void => {
+      f.get(tab).get(p).i32Const(2).i32Shl().i32Add().i32Load(0)
+    }
+    tabAt(firstTab)
+    f.get(inPtr).i32Add().set(x)
+    tabAt(coefTab)
+    f.set(c)
+    tabAt(tapsTab)
+    f.i32Const(3).i32Shl().get(c).i32Add().set(cEnd)
+    f.get(cEnd).get(c).i32Sub().i32Const(~15).i32And().get(c).i32Add().set(cEnd2) // end of whole tap pairs
+    f.v128Zero().set(acc)
+    loopTo(f, c, cEnd2, 16, () => {
+      f.get(acc).get(x).v128Load64Splat(0).f64x2PromoteLowF32x4().get(c).v128Load(0).f64x2Mul().f64x2Add().set(acc)
+      f.get(x).i32Const(8).i32Add().set(x)
+    })
+    f.get(acc).f64x2ExtractLane(0).get(acc).f64x2ExtractLane(1).f64Add().set(s)
+    f.get(c).get(cEnd).i32LtU().if()
+    f.get(s).get(x).f32Load(0).f64PromoteF32().get(c).f64Load(0).f64Mul().f64Add().set(s)
+    f.end()
+    f.get(out).get(o).i32Const(2).i32Shl().i32Add().get(s).f32DemoteF64().f32Store(0)
+    // next phase; a new period moves the window by inStep samples
+    f.get(p).i32Const(1).i32Add().set(p)
+    f.get(p).get(phases).i32GeU().if()
+    f.i32Const(0).set(p)
+    f.get(inPtr).get(inStep).i32Add().set(inPtr)
+    f.end()
+  })
 }
 
 let compiled: unknown

@@ -9,20 +9,23 @@
 // two lanes per instruction roughly halve the work.
 
 import { wasm, type WasmMemory } from '../numeric/wasm-api'
+import { loopTo } from '../numeric/kernel-helpers'
 import { I32, ModuleBuilder, V128, type FunctionBuilder } from '../numeric/wasm-emitter'
 import { realFftTables, type RealFftTables } from './power-spectrum'
 import type { SparseMelBanks } from './kaldi-mel-banks'
 
+// The frame geometry of the Kaldi fbank (fbank.ts exports it under its FBANK_ names).
 export const KERNEL_FRAME_LENGTH = 400
 export const KERNEL_FRAME_SHIFT = 160
-const FFT_SIZE = 512
+export const KERNEL_FFT_SIZE = 512
+const FFT_SIZE = KERNEL_FFT_SIZE
 const HALF = FFT_SIZE / 2
 const PREEMPHASIS = 0.97
 /** Frames per kernel call (even); bounds the kernel's memory to ~1.3 MB. */
 export const KERNEL_BLOCK_FRAMES = 512
 const BLOCK_PAIRS = KERNEL_BLOCK_FRAMES / 2
 /** Samples one call reads: the last pair's second frame starts one hop after the block's last frame. */
-export const KERNEL_BLOCK_SAMPLES = KERNEL_FRAME_LENGTH + (KERNEL_BLOCK_FRAMES - 1) * KERNEL_FRAME_SHIFT + KERNEL_FRAME_SHIFT
+const KERNEL_BLOCK_SAMPLES = KERNEL_FRAME_LENGTH + (KERNEL_BLOCK_FRAMES - 1) * KERNEL_FRAME_SHIFT + KERNEL_FRAME_SHIFT
 const PAIR = 16 // bytes of one f64x2
 const LANE1 = 8 * KERNEL_FRAME_SHIFT // byte distance from a frame's samples to the next frame's
 
@@ -90,19 +93,10 @@ function emitFbankPairs(f: FunctionBuilder, L: Layout, fft: RealFftTables, numBi
   const prev = f.local(V128)
   const imOff = L.im - L.re
 
-  const loop = (cond: () => void, body: () => void): void => {
-    f.block().loop()
-    cond()
-    f.brIf(1)
-    body()
-    f.br(0).end().end()
-  }
+  /** loopTo up to a constant address. */
   const whileBelow = (ptr: number, limit: number, step: number, body: () => void): void => {
     f.i32Const(limit).set(end)
-    loop(() => f.get(ptr).get(end).i32GeU(), () => {
-      body()
-      f.get(ptr).i32Const(step).i32Add().set(ptr)
-    })
+    loopTo(f, ptr, end, step, body)
   }
   const load = (ptr: number, offset: number, into: number): void => { f.get(ptr).v128Load(offset).set(into) }
   const store = (ptr: number, offset: number, value: () => void): void => {
@@ -118,11 +112,38 @@ function emitFbankPairs(f: FunctionBuilder, L: Layout, fft: RealFftTables, numBi
     if (op === 'add') f.f64x2Add()
     else f.f64x2Sub()
   }
+  /**
+   * One radix-4 butterfly from its inputs of residues 0, 2, 1, 3 (y0, y2, y1, y3, twiddled where
+   * needed): X[j + k·q] = Σ_r Y_r·(−i)^{rk} for k = 0…3, written at ptr + k·stride (re) and + imOff
+   * (im). `t` holds eight scratch locals.
+   */
+  const radix4 = (ptr: number, stride: number, y: readonly number[], t: readonly number[]): void => {
+    const [y0r, y0i, y2r, y2i, y1r, y1i, y3r, y3i] = y
+    const [t0r, t0i, t1r, t1i, t2r, t2i, t3r, t3i] = t
+    bin(y0r, y2r, 'add'); f.set(t0r)
+    bin(y0i, y2i, 'add'); f.set(t0i)
+    bin(y0r, y2r, 'sub'); f.set(t1r)
+    bin(y0i, y2i, 'sub'); f.set(t1i)
+    bin(y1r, y3r, 'add'); f.set(t2r)
+    bin(y1i, y3i, 'add'); f.set(t2i)
+    bin(y1r, y3r, 'sub'); f.set(t3r)
+    bin(y1i, y3i, 'sub'); f.set(t3i)
+    const outs: [number, number, 'add' | 'sub', number, number, 'add' | 'sub'][] = [
+      [t0r, t2r, 'add', t0i, t2i, 'add'],
+      [t1r, t3i, 'add', t1i, t3r, 'sub'],
+      [t0r, t2r, 'sub', t0i, t2i, 'sub'],
+      [t1r, t3i, 'sub', t1i, t3r, 'add'],
+    ]
+    outs.forEach(([ar, br, opr, ai, bi, opi], k) => {
+      store(ptr, k * stride, () => bin(ar, br, opr))
+      store(ptr, imOff + k * stride, () => bin(ai, bi, opi))
+    })
+  }
 
   f.i32Const(0).set(p)
   f.i32Const(L.samples).set(sp)
   f.i32Const(L.energies).set(ep)
-  loop(() => f.get(p).get(pairs).i32GeU(), () => {
+  loopTo(f, p, pairs, 1, () => {
     // 1. The two frames' samples side by side into x, and their sums.
     f.v128Zero().set(acc)
     f.i32Const(L.x).set(q)
@@ -159,16 +180,7 @@ function emitFbankPairs(f: FunctionBuilder, L: Layout, fft: RealFftTables, numBi
         f.get(ni).v128Load(L.x).set(re)
         f.get(ni).v128Load(L.x + PAIR).set(im)
       }
-      const [t0r, t0i, t1r, t1i, t2r, t2i, t3r, t3i] = v.slice(8, 16)
-      bin(x0r, x2r, 'add'); f.set(t0r)
-      bin(x0i, x2i, 'add'); f.set(t0i)
-      bin(x0r, x2r, 'sub'); f.set(t1r)
-      bin(x0i, x2i, 'sub'); f.set(t1i)
-      bin(x1r, x3r, 'add'); f.set(t2r)
-      bin(x1i, x3i, 'add'); f.set(t2i)
-      bin(x1r, x3r, 'sub'); f.set(t3r)
-      bin(x1i, x3i, 'sub'); f.set(t3i)
-      butterflyOut(0, t0r, t0i, t1r, t1i, t2r, t2i, t3r, t3i, PAIR)
+      radix4(q, PAIR, [x0r, x0i, x2r, x2i, x1r, x1i, x3r, x3i], v.slice(8, 16))
       f.get(r).i32Const(16).i32Add().set(r)
     })
     // 4. The remaining radix-4 stages.
@@ -180,7 +192,7 @@ function emitFbankPairs(f: FunctionBuilder, L: Layout, fft: RealFftTables, numBi
         f.get(q).set(n[0]) // a0
         f.i32Const(tw).set(r)
         f.get(q).i32Const(PAIR * qq).i32Add().set(n[1])
-        loop(() => f.get(n[0]).get(n[1]).i32GeU(), () => {
+        loopTo(f, n[0], n[1], PAIR, () => {
           const [y0r, y0i, u2r, u2i, u1r, u1i, u3r, u3i, c, s1] = v.slice(0, 10)
           const [y1r, y1i, y2r, y2i, y3r, y3i] = v.slice(10, 16)
           load(n[0], 0, y0r)
@@ -200,22 +212,10 @@ function emitFbankPairs(f: FunctionBuilder, L: Layout, fft: RealFftTables, numBi
           twiddle(0, u1r, u1i, y1r, y1i)
           twiddle(1, u2r, u2i, y2r, y2i)
           twiddle(2, u3r, u3i, y3r, y3i)
-          // reuse registers: t0 = y0 ± y2, t2/t3 = y1 ± y3
-          const [t0r, t0i, t1r, t1i, t2r, t2i, t3r, t3i] = [u2r, u2i, u1r, u1i, u3r, u3i, c, s1]
-          bin(y0r, y2r, 'add'); f.set(t0r)
-          bin(y0i, y2i, 'add'); f.set(t0i)
-          bin(y0r, y2r, 'sub'); f.set(t1r)
-          bin(y0i, y2i, 'sub'); f.set(t1i)
-          bin(y1r, y3r, 'add'); f.set(t2r)
-          bin(y1i, y3i, 'add'); f.set(t2i)
-          bin(y1r, y3r, 'sub'); f.set(t3r)
-          bin(y1i, y3i, 'sub'); f.set(t3i)
-          f.get(n[0]).set(q) // butterflyOut writes at q: borrow it, restored after the j loop
-          butterflyOut(0, t0r, t0i, t1r, t1i, t2r, t2i, t3r, t3i, PAIR * qq)
-          f.get(n[0]).i32Const(PAIR).i32Add().set(n[0])
+          // the u and twiddle registers are free again: the butterfly's scratch
+          radix4(n[0], PAIR * qq, [y0r, y0i, y2r, y2i, y1r, y1i, y3r, y3i], [u2r, u2i, u1r, u1i, u3r, u3i, c, s1])
           f.get(r).i32Const(48).i32Add().set(r)
         })
-        f.get(n[1]).i32Const(-PAIR * qq).i32Add().set(q) // back to the block start (the outer step adds len)
       })
     })
     // 5. Power spectrum of the real input from the packed transform (bins 0…255).
@@ -245,9 +245,8 @@ function emitFbankPairs(f: FunctionBuilder, L: Layout, fft: RealFftTables, numBi
       power(q, 'add')
       if (both) power(r, 'sub')
     }
-    loop(() => f.get(q).get(end).i32GeU(), () => {
+    loopTo(f, q, end, PAIR, () => {
       split(true)
-      f.get(q).i32Const(PAIR).i32Add().set(q)
       f.get(r).i32Const(-PAIR).i32Add().set(r)
       f.get(n[0]).i32Const(8).i32Add().set(n[0])
     })
@@ -257,37 +256,20 @@ function emitFbankPairs(f: FunctionBuilder, L: Layout, fft: RealFftTables, numBi
     // 6. Mel sums: energies[p][i] = Σ weight · power over filter i's run of bins.
     f.i32Const(0).set(q)
     f.i32Const(4 * numBins).set(end)
-    loop(() => f.get(q).get(end).i32GeU(), () => {
+    loopTo(f, q, end, 4, () => {
       f.get(q).i32Load(L.melStart).set(n[0]) // byte address of the first power bin
       f.get(q).i32Load(L.melOffset).set(n[1]) // byte address of the first weight
       f.get(q).i32Load(L.melOffset + 4).set(n[2])
       f.v128Zero().set(acc)
-      loop(() => f.get(n[1]).get(n[2]).i32GeU(), () => {
+      loopTo(f, n[1], n[2], 8, () => {
         f.get(acc).get(n[1]).v128Load64Splat(0).get(n[0]).v128Load(0).f64x2Mul().f64x2Add().set(acc)
-        f.get(n[1]).i32Const(8).i32Add().set(n[1])
         f.get(n[0]).i32Const(PAIR).i32Add().set(n[0])
       })
       f.get(ep).get(q).i32Const(2).i32Shl().i32Add().get(acc).v128Store(0)
-      f.get(q).i32Const(4).i32Add().set(q)
     })
     f.get(ep).i32Const(PAIR * numBins).i32Add().set(ep)
     f.get(sp).i32Const(2 * LANE1).i32Add().set(sp)
-    f.get(p).i32Const(1).i32Add().set(p)
   })
-
-  // X[j + k·qq] for k = 0…3 from the butterfly's t values, written at q + k·stride (re) and + im.
-  function butterflyOut(base: number, t0r: number, t0i: number, t1r: number, t1i: number, t2r: number, t2i: number, t3r: number, t3i: number, stride: number): void {
-    const outs: [number, number, 'add' | 'sub', number, number, 'add' | 'sub'][] = [
-      [t0r, t2r, 'add', t0i, t2i, 'add'],
-      [t1r, t3i, 'add', t1i, t3r, 'sub'],
-      [t0r, t2r, 'sub', t0i, t2i, 'sub'],
-      [t1r, t3i, 'sub', t1i, t3r, 'add'],
-    ]
-    outs.forEach(([ar, br, opr, ai, bi, opi], k) => {
-      store(q, base + k * stride, () => bin(ar, br, opr))
-      store(q, base + imOff + k * stride, () => bin(ai, bi, opi))
-    })
-  }
 }
 
 export interface FbankKernel {

@@ -5,13 +5,13 @@
 import { AppError } from '../errors'
 import type { FbankNormalization } from '../model/types'
 import { kaldiMelBanks, sparseMelBanks, type SparseMelBanks } from './kaldi-mel-banks'
-import { createFbankKernel, KERNEL_BLOCK_FRAMES, type FbankKernel } from './fbank-kernel'
+import { createFbankKernel, KERNEL_BLOCK_FRAMES, KERNEL_FFT_SIZE, KERNEL_FRAME_LENGTH, KERNEL_FRAME_SHIFT, type FbankKernel } from './fbank-kernel'
 
 export const FBANK_SAMPLE_RATE = 16000
-export const FBANK_FRAME_LENGTH = 400
-export const FBANK_FRAME_SHIFT = 160
+export const FBANK_FRAME_LENGTH = KERNEL_FRAME_LENGTH
+export const FBANK_FRAME_SHIFT = KERNEL_FRAME_SHIFT
 export const FBANK_NUM_BINS = 128
-const PADDED_WINDOW = 512
+const PADDED_WINDOW = KERNEL_FFT_SIZE
 const INPUT_SCALE = 32768
 /** float32 machine epsilon: the reference's floor, also for float64 input. */
 const LOG_FLOOR = 1.1920928955078125e-7
