@@ -24,6 +24,7 @@ import { ModelsRepository } from '../../src-main/services/models-repository'
 import { addRandomHead } from '../analysis/analysis-project'
 import { baseModelDir } from '../model/demo/bench-models'
 import { benchProject, syntheticAnalysis, writeBusyWav, writeSparseWav, type BenchProject } from './analyze-project'
+import { timedEngine } from './timed-engine'
 import { timeIt, type BenchGroup, type BenchResult } from './harness'
 
 const THREADS = 2
@@ -70,19 +71,8 @@ async function analysis(p: BenchProject, engines: { spinning: EncoderEngine; qui
   const timed = async (_dir: string, opts: { spinning?: boolean }): Promise<EncoderEngine> => {
     spinning = opts.spinning !== false
     const engine = spinning ? engines.spinning : engines.quiet
-    return {
-      ...engine,
-      provider: engine.provider,
-      dispose: async () => {},
-      run: async (...args) => {
-        const t0 = performance.now()
-        try {
-          return await engine.run(...args)
-        } finally {
-          busy += performance.now() - t0
-        }
-      },
-    }
+    // the job disposes its engine; these two serve every run
+    return { ...timedEngine(engine, (ms) => (busy += ms)), dispose: async () => {} }
   }
   let best = { seconds: Infinity, busy: 0 }
   let audio = 0

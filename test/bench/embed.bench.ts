@@ -12,6 +12,7 @@ import { embedFile } from '../../src-main/model/embed/embed-file'
 import { createEncoderEngine, type EncoderEngine } from '../../src-main/model/engine/encoder-engine'
 import { DEFAULT_NORMALIZATION } from '../../src-main/model/types'
 import { baseModelDir } from '../model/demo/bench-models'
+import { timedEngine } from './timed-engine'
 import { timeIt, type BenchGroup, type BenchResult } from './harness'
 
 const RATE = 48_000
@@ -46,22 +47,10 @@ async function encoderOnly(engine: EncoderEngine): Promise<BenchResult> {
 
 async function wholePath(wav: string, engine: EncoderEngine): Promise<BenchResult> {
   let windows = 0
-  // Time spent inside the encoder during this very run: encoder-busy / wall is the whole-path to
-  // encoder-only ratio under identical machine load, which the separate baseline row cannot give
-  // on a machine shared with other work.
+  // Time spent inside the encoder during this very run (the separate baseline row runs under
+  // another moment's load on this shared machine).
   let inEncoder = 0
-  const timed: EncoderEngine = {
-    ...engine,
-    provider: engine.provider,
-    run: async (...args) => {
-      const t0 = performance.now()
-      try {
-        return await engine.run(...args)
-      } finally {
-        inEncoder += performance.now() - t0
-      }
-    },
-  }
+  const timed = timedEngine(engine, (ms) => (inEncoder += ms))
   const t0 = performance.now()
   await embedFile(wav, timed, { windowSeconds: 1, hopSeconds: 0.5, onWindow: () => void windows++ })
   const wall = (performance.now() - t0) / 1000
