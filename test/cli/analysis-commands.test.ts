@@ -1,12 +1,13 @@
 // The project commands of the engine, through runCli and real worker processes: models demo /
 // import / list, analyze (and --resume), rescore — exact forms the checks use.
+import { copyFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
 import { AnalyzeResult, ModelImportResult, RescoreResult, type ModelSummary } from '../../src-shared/contracts'
 import { runCli } from '../../src-main/cli/run-cli'
 import { generateDemoSeason } from '../../src-main/demo/demo-season'
 import { tempDir } from '../helpers/main-services'
-import { describeShared, fixturePath } from '../helpers/shared-data'
+import { describeShared, fixturePath, realPath } from '../helpers/shared-data'
 import { CapturedStream } from './captured-stream'
 
 const dirs: Array<{ cleanup(): void }> = []
@@ -64,5 +65,38 @@ describeShared('analysis commands', () => {
     const bad = await cli(['analyze', project, '--window', '0.1'])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toBe('error INVALID_REQUEST: window length must be between 0.2 s and 600 s, got 0.1\n')
+  })
+
+  it('analyze prints the decode warnings of the files it read (a lying header, a missing pad byte), naming each file', async () => {
+    const t = tempDir('obs-cli-analysis-warn-')
+    dirs.push(t)
+    const env = { OPENBEATS_DATA_DIR: join(t.path, 'data') }
+    const cli = async (argv: string[]) => {
+      const stdout = new CapturedStream()
+      const stderr = new CapturedStream()
+      const code = await runCli(argv, { stdout, stderr, env })
+      return { code, stdout: stdout.text, stderr: stderr.text }
+    }
+    const season = join(t.path, 'season')
+    mkdirSync(season)
+    const name = 'Car300711-2014-Pass2-C1-16701_0_20141004_210909_000.wav'
+    copyFileSync(realPath(`edge_cases/${name}`), join(season, name))
+    const project = join(t.path, 'project')
+    expect((await cli(['init', project])).code).toBe(0)
+    expect((await cli(['import', project, season])).code).toBe(0)
+    expect((await cli(['models', 'demo', project])).code).toBe(0)
+
+    const analysed = await cli(['analyze', project, '--threads', '1', '--json'])
+    expect(analysed.code, analysed.stderr).toBe(0)
+    expect(AnalyzeResult.parse(JSON.parse(analysed.stdout))).toMatchObject({ analysed: 1, failed: [] })
+    const file = join(season, name)
+    expect(analysed.stderr.split('\n').filter((l) => l.startsWith('warning: '))).toEqual([
+      `warning: ${file}: RIFF size says 3840050 bytes but the file has 3840121; the extra 71 bytes were walked too`,
+      `warning: ${file}: chunk at offset 3840044 starts 2 byte(s) before the end of chunk 'data'; 'data' shortened to 3839998 bytes`,
+      `warning: ${file}: chunk 'wamd' has odd size 69 and no pad byte at the end of the file`,
+    ])
+    // analysed already: nothing read, nothing to warn about
+    const again = await cli(['analyze', project, '--threads', '1', '--json'])
+    expect(again.stderr.split('\n').filter((l) => l.startsWith('warning: '))).toEqual([])
   })
 })

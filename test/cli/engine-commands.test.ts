@@ -134,6 +134,31 @@ describeShared('fbank and embed commands on the fixtures', () => {
     expect(layer.stderr).toBe('error INVALID_REQUEST: --layer must be an integer from 0 to 2 for this checkpoint, got "3"\n')
   })
 
+  it('fbank and embed print the decoder\'s warnings and the zero-padding of a very short recording, naming the file', async () => {
+    // a lying RIFF size, a chunk that overlaps 'data', a 'wamd' chunk without its pad byte
+    const lying = realPath('edge_cases/Car300711-2014-Pass2-C1-16701_0_20141004_210909_000.wav')
+    const f = await cli(['fbank', lying, '--out', join(out(), 'lying.npy')])
+    expect(f.code).toBe(0)
+    const lines = f.stderr.trim().split('\n')
+    expect(lines).toHaveLength(3)
+    for (const line of lines) expect(line.startsWith(`warning: ${lying}: `)).toBe(true)
+    expect(lines[1]).toBe(`warning: ${lying}: chunk at offset 3840044 starts 2 byte(s) before the end of chunk 'data'; 'data' shortened to 3839998 bytes`)
+    const e = await cli(['embed', lying, '--checkpoint', SSL(), '--out', join(out(), 'lying-e.npy'), '--pool', 'clip'])
+    expect(e.code).toBe(0)
+    expect(e.stderr).toBe(f.stderr)
+
+    // 538 samples at 44.1 kHz: 196 at 16 kHz, less than one 400-sample frame
+    const short = realPath('edge_cases/o_o_Col_de_Roncevaux_ferme_abandonnee10250_20140725_081655_173.wav')
+    const shortNpy = join(out(), 'short.npy')
+    const s = await cli(['fbank', short, '--out', shortNpy])
+    expect(s.code).toBe(0)
+    expect(readNpy(shortNpy).shape).toEqual([0, 128])
+    expect(s.stderr).toBe(`warning: ${short}: shorter than one 25 ms frame (196 samples at 16 kHz): no frames written (embed zero-pads recordings shorter than 0.2 s)\n`)
+    const se = await cli(['embed', short, '--checkpoint', SSL(), '--out', join(out(), 'short-e.npy')])
+    expect(se.code).toBe(0)
+    expect(se.stderr).toBe(`warning: ${short}: recording shorter than 0.2 s: zero-padded by 3004 samples\n`)
+  })
+
   it('embed succeeds on every real recording, or fails with a typed error naming the file', async () => {
     const results: string[] = []
     for (const name of readdirSync(realPath('recordings')).sort()) {

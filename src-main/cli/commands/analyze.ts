@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { AnalyzeResult } from '../../../src-shared/contracts'
 import { AppError } from '../../errors'
 import { flagOption, stringOption, type CliCommand, type CommandContext } from '../command'
-import { runProjectJob, type JobStart } from '../run-project-job'
+import { printWarnings, runProjectJobWithWarnings, type JobStart } from '../run-project-job'
 
 function seconds(ctx: CommandContext, name: string): number | undefined {
   const text = stringOption(ctx, name)
@@ -51,7 +51,12 @@ export const analyzeCommand: CliCommand = {
       if (unfinished) start = { resumeId: unfinished.id }
       else ctx.io.stderr.write('No unfinished analyze job: starting a new one (it skips what is already analysed).\n')
     }
-    const result = AnalyzeResult.parse(await runProjectJob(ctx, project, start, 'Analysing', "resume it later (analyze --resume, or the app's Jobs view)"))
+    const run = await runProjectJobWithWarnings(ctx, project, start, 'Analysing', "resume it later (analyze --resume, or the app's Jobs view)")
+    const result = AnalyzeResult.parse(run.result)
+    // what the summary does not already say: decode warnings of the files read (clamped sizes,
+    // missing pad bytes), a provider notice
+    const shown = new Set([...result.failed.map((f) => `quarantined ${f.path}: ${f.code}: ${f.reason}`), ...result.skippedHeads.map((s) => `head ${s.name} not scored: ${s.reason}`)])
+    printWarnings(ctx, run.warnings.filter((w) => !shown.has(w)))
     ctx.io.stdout.write(flagOption(ctx, 'json') ? JSON.stringify(result, null, 2) + '\n' : summary(result))
   },
 }

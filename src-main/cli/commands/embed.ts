@@ -81,6 +81,8 @@ export const embedCommand: CliCommand = {
         onProgress: (p) => bar?.update({ done: Math.round(p.doneSeconds), total: Math.round(p.totalSeconds), unit: 'audio-s', rate: null, etaSeconds: null, message: null }),
       })
       bar?.done()
+      // decode warnings (a lying header clamped, a missing pad byte) and zero-padding of a very short recording
+      for (const w of result.warnings) ctx.io.stderr.write(`warning: ${audio}: ${w}\n`)
       if (writer) shape = writer.close()
       else {
         writeNpy(out, result.clip, [result.dim])

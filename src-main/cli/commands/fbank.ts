@@ -26,11 +26,15 @@ export const fbankCommand: CliCommand = {
     if (!out) throw new AppError('INVALID_REQUEST', 'fbank needs --out FILE.npy')
     const norm = { mean: numberOption(ctx, 'mean', DEFAULT_NORMALIZATION.mean), std: numberOption(ctx, 'std', DEFAULT_NORMALIZATION.std) }
     const extractor = new FbankExtractor(norm)
+    const audio = resolve(ctx.positionals[0])
+    const warn = (message: string): void => void ctx.io.stderr.write(`warning: ${audio}: ${message}\n`)
     const writer = new NpyWriter(resolve(out), FBANK_NUM_BINS)
     try {
       // Frames are computed as whole 400-sample windows arrive; the unused tail carries over.
       let carry = new Float32Array(0)
-      for await (const block of stream16k(resolve(ctx.positionals[0]), { signal: ctx.signal })) {
+      let samples = 0
+      for await (const block of stream16k(audio, { signal: ctx.signal, onWarning: warn })) {
+        samples += block.length
         const buffer = new Float32Array(carry.length + block.length)
         buffer.set(carry)
         buffer.set(block, carry.length)
@@ -43,6 +47,7 @@ export const fbankCommand: CliCommand = {
         }
       }
       const [frames] = writer.close()
+      if (frames === 0) warn(`shorter than one 25 ms frame (${samples} samples at 16 kHz): no frames written (embed zero-pads recordings shorter than 0.2 s)`)
       ctx.io.stdout.write(`${frames} frames × ${FBANK_NUM_BINS} bins → ${resolve(out)}\n`)
     } catch (err) {
       writer.abandon()
