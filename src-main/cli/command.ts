@@ -39,3 +39,9 @@ export function stringOption(ctx: CommandContext, name: string): string | undefi
 export function flagOption(ctx: CommandContext, name: string): boolean {
   return ctx.values[name] === true
 }
+
+/** `  CODE  path: reason` for a file that could not be read (most reasons already start with the path). */
+export function fileProblemLine(p: { code: string; path: string; reason: string }): string {
+  const reason = p.reason.startsWith(`${p.path}: `) ? p.reason.slice(p.path.length + 2) : p.reason
+  return `  ${p.code}  ${p.path}: ${reason}`
+}

@@ -1,6 +1,6 @@
 // The project commands of the engine, through runCli and real worker processes: models demo /
 // import / list, analyze (and --resume), rescore — exact forms the checks use.
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { copyFileSync, mkdirSync, truncateSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
 import { AnalyzeResult, ModelImportResult, RescoreResult, type ModelSummary } from '../../src-shared/contracts'
@@ -67,7 +67,7 @@ describeShared('analysis commands', () => {
     expect(bad.stderr).toBe('error INVALID_REQUEST: window length must be between 0.2 s and 600 s, got 0.1\n')
   })
 
-  it('analyze prints the decode warnings of the files it read (a lying header, a missing pad byte), naming each file', async () => {
+  it('analyze prints the decode warnings of the files it read (a lying header, a missing pad byte) and why a file was quarantined, naming each file', async () => {
     const t = tempDir('obs-cli-analysis-warn-')
     dirs.push(t)
     const env = { OPENBEATS_DATA_DIR: join(t.path, 'data') }
@@ -81,15 +81,20 @@ describeShared('analysis commands', () => {
     mkdirSync(season)
     const name = 'Car300711-2014-Pass2-C1-16701_0_20141004_210909_000.wav'
     copyFileSync(realPath(`edge_cases/${name}`), join(season, name))
+    const emptied = join(season, 'emptied.wav')
+    copyFileSync(realPath('recordings/1min.wav'), emptied)
     const project = join(t.path, 'project')
     expect((await cli(['init', project])).code).toBe(0)
     expect((await cli(['import', project, season])).code).toBe(0)
     expect((await cli(['models', 'demo', project])).code).toBe(0)
+    truncateSync(emptied, 0) // unreadable by the time it is analysed: quarantined, the rest goes on
 
-    const analysed = await cli(['analyze', project, '--threads', '1', '--json'])
+    const analysed = await cli(['analyze', project, '--threads', '1'])
     expect(analysed.code, analysed.stderr).toBe(0)
-    expect(AnalyzeResult.parse(JSON.parse(analysed.stdout))).toMatchObject({ analysed: 1, failed: [] })
+    expect(analysed.stdout).toMatch(/^1 recording\(s\) analysed .*\n0 detection\(s\) \(no active head for these windows\)\nUnreadable, quarantined \(1\):\n/)
+    expect(analysed.stdout.endsWith(`\n  AUDIO_EMPTY  ${emptied}: the file is empty (0 bytes)\n`)).toBe(true)
     const file = join(season, name)
+    // the quarantine is in the summary, not repeated as a warning
     expect(analysed.stderr.split('\n').filter((l) => l.startsWith('warning: '))).toEqual([
       `warning: ${file}: RIFF size says 3840050 bytes but the file has 3840121; the extra 71 bytes were walked too`,
       `warning: ${file}: chunk at offset 3840044 starts 2 byte(s) before the end of chunk 'data'; 'data' shortened to 3839998 bytes`,

@@ -74,7 +74,7 @@ describe('season commands', () => {
         '4 audio file(s): 3 imported, 0 updated, 0 unchanged, 0 moved, 0 duplicate(s), 1 newly quarantined',
         '0.00 h of audio; 1 site(s) and 1 deployment(s) created; 0 other file(s) skipped',
         'Quarantined (1):',
-        `  AUDIO_EMPTY  ${join(season, 'Ridge', 'card-1', 'broken.WAV')}`,
+        `  AUDIO_EMPTY  ${join(season, 'Ridge', 'card-1', 'broken.WAV')}: the file is empty (0 bytes)`,
         '',
       ].join('\n'),
     )

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { AnalyzeResult } from '../../../src-shared/contracts'
 import { AppError } from '../../errors'
-import { flagOption, stringOption, type CliCommand, type CommandContext } from '../command'
+import { fileProblemLine, flagOption, stringOption, type CliCommand, type CommandContext } from '../command'
 import { printWarnings, runProjectJobWithWarnings, type JobStart } from '../run-project-job'
 
 function seconds(ctx: CommandContext, name: string): number | undefined {
@@ -20,7 +20,8 @@ function summary(r: AnalyzeResult): string {
   for (const s of r.skippedHeads) lines.push(`head ${s.name} not scored: ${s.reason}`)
   if (r.failed.length > 0) {
     lines.push(`Unreadable, quarantined (${r.failed.length}):`)
-    for (const f of r.failed.slice(0, 20)) lines.push(`  ${f.code}  ${f.path}`)
+    for (const f of r.failed.slice(0, 20)) lines.push(fileProblemLine(f))
+    if (r.failed.length > 20) lines.push(`  … and ${r.failed.length - 20} more (--json lists them all)`)
   }
   return lines.join('\n') + '\n'
 }

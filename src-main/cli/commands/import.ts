@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { ImportResult, type JobParams } from '../../../src-shared/contracts'
 import { AppError } from '../../errors'
-import { flagOption, stringOption, type CliCommand } from '../command'
+import { fileProblemLine, flagOption, stringOption, type CliCommand } from '../command'
 import { runProjectJob } from '../run-project-job'
 
 function summary(r: ImportResult): string {
@@ -12,7 +12,7 @@ function summary(r: ImportResult): string {
   if (r.missing > 0) lines.push(`${r.missing} recording(s) no longer found under the folders (marked missing; relink them if they moved)`)
   if (r.quarantineTotal > 0) {
     lines.push(`Quarantined (${r.quarantineTotal}):`)
-    for (const q of r.quarantine.slice(0, 20)) lines.push(`  ${q.code}  ${q.path}`)
+    for (const q of r.quarantine.slice(0, 20)) lines.push(fileProblemLine(q))
     if (r.quarantineTotal > 20) lines.push(`  … and ${r.quarantineTotal - 20} more (--json lists up to ${r.quarantine.length})`)
   }
   return lines.join('\n') + '\n'
