@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'AUDIO_EMPTY',
   'AUDIO_TOO_SHORT',
   'AUDIO_INVALID_SAMPLES',
+  /** The file's size or content is not what the import fingerprinted: re-import it. */
+  'AUDIO_CHANGED',
   // models / engine
   'CHECKPOINT_UNSAFE',
   'CHECKPOINT_INVALID',

@@ -19,6 +19,8 @@ export interface AnalysisProject {
   db: Database
   encoderId: number
   recordings: { id: number; path: string }[]
+  /** The folder the recordings were imported from. */
+  season: string
   cleanup(): void
 }
 
@@ -47,8 +49,9 @@ export async function analysisProject(opts: { files?: number; seconds?: number; 
   const files = opts.files ?? 2
   const seconds = opts.seconds ?? 10
   // One site over the generator's two days: files split between them.
-  generateDemoSeason(join(t.path, 'season'), { hours: (files * seconds) / 3600, sites: 1, fileSeconds: seconds, seed: opts.seed ?? 5, sampleRate: 16_000 })
-  await importSeason(db, { folders: [join(t.path, 'season')] })
+  const season = join(t.path, 'season')
+  generateDemoSeason(season, { hours: (files * seconds) / 3600, sites: 1, fileSeconds: seconds, seed: opts.seed ?? 5, sampleRate: 16_000 })
+  await importSeason(db, { folders: [season] })
   const encoderId = await ensureDemoEncoder(db, dir)
   const recordings = db.prepare('SELECT id, path FROM recordings ORDER BY id').all() as { id: number; path: string }[]
   return {
@@ -56,6 +59,7 @@ export async function analysisProject(opts: { files?: number; seconds?: number; 
     db,
     encoderId,
     recordings,
+    season,
     cleanup() {
       db.close()
       t.cleanup()

@@ -6,6 +6,7 @@ import { decodeThreadEntry } from '../../src-main/analysis/audio-thread'
 import { embeddingsFile } from '../../src-main/analysis/embedding-files'
 import { rescoreHeads } from '../../src-main/analysis/rescore-heads'
 import { scoreThreadEntry } from '../../src-main/analysis/score-thread'
+import { importSeason } from '../../src-main/season/import/import-season'
 import { ModelsRepository } from '../../src-main/services/models-repository'
 import { REPO_ROOT } from '../helpers/shared-data'
 import { addRandomHead, analysisProject, type AnalysisProject } from './analysis-project'
@@ -86,13 +87,34 @@ describe('analyzeRecordings', () => {
     expect(head.head.scoredRevision).toBe(0)
   })
 
-  it('does nothing for recordings already analysed, and analyses a file again when its content changed', async () => {
+  it('does nothing for recordings already analysed, and analyses a file again once a re-import saw its content change', async () => {
     const p = await project()
     const first = await analyse(p)
     expect((await analyse(p)).analysed).toBe(0)
-    p.db.prepare("UPDATE recordings SET fingerprint = 'changed' WHERE id = ?").run(p.recordings[1].id)
+    // the import's record of what the file holds changed (as a re-import of a rewritten file does)
+    p.db.prepare("UPDATE analysed_recordings SET fingerprint = 'before' WHERE recording_id = ?").run(p.recordings[1].id)
     const again = await analyse(p)
-    expect(again).toMatchObject({ analysisId: first.analysisId, analysed: 1, alreadyAnalysed: 2 })
+    expect(again).toMatchObject({ analysisId: first.analysisId, analysed: 1, alreadyAnalysed: 2, failed: [] })
+  })
+
+  it('quarantines a file that changed on disk since it was imported, and analyses it after a re-import', async () => {
+    const p = await project({ files: 3, seconds: 5 })
+    const changed = p.recordings[1]
+    const bytes = readFileSync(changed.path)
+    bytes[bytes.length - 1] ^= 1 // one sample's low bit: same size, same header
+    writeFileSync(changed.path, bytes)
+    const result = await analyse(p)
+    expect(result.analysed).toBe(p.recordings.length - 1)
+    expect(result.failed).toEqual([
+      { recordingId: changed.id, path: changed.path, code: 'AUDIO_CHANGED', reason: `${changed.path}: changed since it was imported (its size or content differs); import its folder again to read it as it is now` },
+    ])
+    expect(p.db.prepare('SELECT status, status_code FROM recordings WHERE id = ?').get(changed.id)).toEqual({ status: 'quarantined', status_code: 'AUDIO_CHANGED' })
+    expect(() => statSync(embeddingsFile(p.dir, result.analysisId, changed.id))).toThrow()
+
+    await importSeason(p.db, { folders: [p.season] })
+    expect(p.db.prepare('SELECT status FROM recordings WHERE id = ?').get(changed.id)).toEqual({ status: 'ok' })
+    const after = await analyse(p)
+    expect(after).toMatchObject({ analysed: 1, alreadyAnalysed: p.recordings.length - 1, failed: [] })
   })
 
   it('rescoring reproduces the analysis bit for bit, and keeps every review when thresholds change', async () => {
