@@ -12,13 +12,12 @@ import type { Database } from 'better-sqlite3'
 import { availableParallelism } from 'node:os'
 import { z } from 'zod'
 import type { AnalysisFailure, AnalyzeParams, AnalyzeResult } from '../../src-shared/contracts'
-import { probeAudio, stream16k } from '../audio'
+import { stream16k } from '../audio'
 import { AppError, throwIfAborted, toErrorData } from '../errors'
 import { embedStream } from '../model/embed/embed-file'
 import type { EncoderEngine, EngineOptions } from '../model/engine/encoder-engine'
 import type { ProviderName } from '../model/engine/providers'
 import { readModelPackage } from '../model/package/read-package'
-import { fingerprintFile } from '../season/import/probe-recording'
 import { ModelsRepository, type EncoderRecord } from '../services/models-repository'
 import { AnalysisRepository, type PendingRecording } from './analysis-repository'
 import { stream16kOnThread } from './audio-thread'
@@ -26,6 +25,7 @@ import { DetectionStore } from './detection-store'
 import { defaultInferenceThreads } from './inference-threads'
 import { EmbeddingFileWriter, embeddingsFile, removePartialFiles } from './embedding-files'
 import { RecordingScorer } from './recording-scorer'
+import { checkUnchanged } from './unchanged-recording'
 import { loadScoringHeads, type ScoringHead } from './scoring-heads'
 import { checkWindowGrid, type WindowGrid } from './window-grid'
 
@@ -245,17 +245,6 @@ async function analyzeOne(x: OneRecording): Promise<RecordingOutcome> {
     x.analyses.markDone({ analysisId: x.analysisId, recordingId: rec.id, fingerprint: rec.fingerprint, windows, audioS: audioSeconds, sha256: sha, jobId: o.jobId })
   }).immediate()
   return { ok: true, windows, audioSeconds, perHead: detections.map((d) => d.length) }
-}
-
-/**
- * Embeddings are stored against the fingerprint the import took; a file changed since (a copy that
- * was still being written, a metadata editor, a replaced card) would be analysed as something the
- * project's duration, start time and metadata do not describe. It is quarantined until re-imported.
- */
-async function checkUnchanged(rec: PendingRecording): Promise<void> {
-  if ((await fingerprintFile(rec.path)) === rec.fingerprint) return
-  await probeAudio(rec.path) // a file that cannot be read any more says why
-  throw new AppError('AUDIO_CHANGED', `${rec.path}: changed since it was imported (its size or content differs); import its folder again to read it as it is now`, { path: rec.path })
 }
 
 interface SummaryInput {

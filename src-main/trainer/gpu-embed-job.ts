@@ -19,8 +19,9 @@ import { DetectionStore } from '../analysis/detection-store'
 import { EmbeddingFileWriter, embeddingsFile } from '../analysis/embedding-files'
 import { RecordingScorer } from '../analysis/recording-scorer'
 import { loadScoringHeads, type ScoringHead } from '../analysis/scoring-heads'
+import { checkUnchanged } from '../analysis/unchanged-recording'
 import { checkWindowGrid, type WindowGrid } from '../analysis/window-grid'
-import { AppError, throwIfAborted } from '../errors'
+import { AppError, throwIfAborted, toErrorData } from '../errors'
 import { SAMPLE_RATE, SAMPLES_PER_TIME_PATCH } from '../model/embed/chunker'
 import { ModelsRepository, type EncoderRecord } from '../services/models-repository'
 import { writeJsonFileAtomic } from '../runtime/json-file'
@@ -216,6 +217,18 @@ export async function runGpuEmbedJob(ctx: TrainerJobContext, params: GpuEmbedPar
     // What an earlier attempt's trainer finished but this app had not stored yet.
     importer.importNew()
     ctx.checkpoint({ version: 1, analysisId: analysis.id, alreadyAnalysed })
+    for (const [id, r] of [...pending]) {
+      throwIfAborted(ctx.signal)
+      try {
+        await checkUnchanged(r)
+      } catch (err) {
+        const e = toErrorData(err)
+        if (!e.code.startsWith('AUDIO_')) throw err
+        analyses.markFailed({ analysisId: analysis.id, recordingId: r.id, fingerprint: r.fingerprint, code: e.code, message: e.message, jobId: ctx.jobId })
+        ctx.log('warn', `quarantined ${r.path}: ${e.code}: ${e.message}`)
+        pending.delete(id)
+      }
+    }
     const todo = [...pending.values()]
     const totalSeconds = todo.reduce((s, r) => s + r.durationS, 0)
     ctx.log('info', `${resumed.success ? 'Resuming: ' : ''}${todo.length} recording(s), ${(totalSeconds / 3600).toFixed(2)} h, with ${encoder.name} ${encoder.version} on the trainer (${grid.windowS} s windows every ${grid.hopS} s) and ${heads.length} head(s)`)

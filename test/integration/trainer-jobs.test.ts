@@ -3,7 +3,7 @@
 // models; the GPU analysis backend against the onnxruntime analysis; cancel and resume ending with
 // the weights of an uninterrupted run.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GpuEmbedResult, TrainingRunResult, type JobSnapshot } from '../../src-shared/contracts'
@@ -220,5 +220,20 @@ suite(hasTorch ? 'trainer jobs with the real trainer' : `trainer jobs with the r
     expect(head.labelSetId).toBe(p.labelSetId)
     expect(head.head.labelIds).toEqual([p.low, p.high])
     expect(repo.encoder(result.encoderId as number).provenance).toMatchObject({ trainer: { trainedElsewhere: true }, dataManifest: { sha256: bundle.data.sha256 } })
+  }, TIMEOUT)
+
+  // Last: it leaves a recording quarantined.
+  it('gpu-embed quarantines a recording changed on disk since its import before the trainer reads anything', async () => {
+    const changed = p.db().prepare('SELECT id, path FROM recordings WHERE id = ?').get(p.recordingIds[2]) as { id: number; path: string }
+    const bytes = readFileSync(changed.path)
+    bytes[bytes.length - 1] ^= 1
+    writeFileSync(changed.path, bytes)
+    // new windows: every recording is pending for this analysis
+    const done = await run({ type: 'gpu-embed', encoderId: fineTuned.encoderId, device: 'cpu', windowS: 2, hopS: 1 })
+    expect(done.status, JSON.stringify(done.error)).toBe('succeeded')
+    const gpu = GpuEmbedResult.parse(done.result)
+    expect(gpu).toMatchObject({ analysed: 3, throughput: { recordings: 3 } })
+    expect(gpu.failed).toEqual([{ recordingId: changed.id, path: changed.path, code: 'AUDIO_CHANGED', reason: expect.stringContaining('changed since it was imported') }])
+    expect(p.db().prepare('SELECT status, status_code FROM recordings WHERE id = ?').get(changed.id)).toEqual({ status: 'quarantined', status_code: 'AUDIO_CHANGED' })
   }, TIMEOUT)
 })
