@@ -95,7 +95,7 @@ export function importAnnotationText(db: Database, req: AnnotationTextImport): {
   const labels = new LabelsRepository(db)
   const parsed = parseAnnotationFile(req.text, { fileName: req.fileName })
   const problems = [...parsed.warnings]
-  const report: AnnotationImportReport = { fileName: req.fileName, format: parsed.format, imported: 0, skipped: 0, problems, createdLabels: [] }
+  const report: AnnotationImportReport = { fileName: req.fileName, format: parsed.format, imported: 0, skipped: parsed.skipped, problems, createdLabels: [] }
   const problem = (text: string): void => {
     if (problems.length < MAX_PROBLEMS) problems.push(text)
     else if (problems.length === MAX_PROBLEMS) problems.push('… further problems are not listed')

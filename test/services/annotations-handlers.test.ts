@@ -98,7 +98,7 @@ describe('annotation CRUD', () => {
 })
 
 describe('annotations.importText', () => {
-  it('imports a Raven table onto one recording: labels by code or name from the given set, others created; rows past the end and above Nyquist reported', async () => {
+  it('imports a Raven table onto one recording: labels by code or name from the given set, others created; rows past the end, above Nyquist or unreadable reported and counted', async () => {
     const set = (await p.services.handlers.labels.sets({}, p.call))[0]
     const raven = [
       'Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tLow Freq (Hz)\tHigh Freq (Hz)\tSpecies',
@@ -107,15 +107,17 @@ describe('annotations.importText', () => {
       '3\tSpectrogram 1\t1\t1.5\t2.5\t0\t4000\tPARMAJ',
       '4\tSpectrogram 1\t1\t2.5\t3\t100\t200\tTURMER',
       '5\tSpectrogram 1\t1\t1\t1.2\t100\t200\t',
+      '6\tSpectrogram 1\t1\tabc\t1.2\t100\t200\tTURMER',
     ].join('\r\n')
     const report = await api().importText({ fileName: 'moth.selections.txt', text: raven, target: { recordingId: moth() }, labelSetId: set.id }, p.call)
     expect(report).toEqual({
       fileName: 'moth.selections.txt',
       format: 'raven',
       imported: 3,
-      skipped: 2,
+      skipped: 3,
       problems: [
         'moth.selections.txt line 6: empty label',
+        'moth.selections.txt line 7: Begin Time (s) "abc" is not a number; row skipped',
         'row 2 (0.6–0.9 s, "European Robin"): high frequency 6000 Hz is above the Nyquist frequency 4000 Hz; clipped',
         'row 3 (1.5–2.5 s, "PARMAJ"): ends at 2.5 s, past the end of 20240601_040000.WAV (2 s); clipped',
         'row 4 (2.5–3 s, "TURMER"): starts at 2.5 s, past the end of 20240601_040000.WAV (2 s); skipped',
@@ -133,7 +135,7 @@ describe('annotations.importText', () => {
 
     // The same file again adds nothing.
     const again = await api().importText({ fileName: 'moth.selections.txt', text: raven, target: { recordingId: moth() }, labelSetId: set.id }, p.call)
-    expect(again).toMatchObject({ imported: 0, skipped: 5, createdLabels: [] })
+    expect(again).toMatchObject({ imported: 0, skipped: 6, createdLabels: [] })
     expect(again.problems.at(-1)).toBe('3 row(s) already present on their recording; skipped')
   })
 

@@ -19,7 +19,7 @@ export interface AudacityLine {
 }
 
 /** Reads label and spectral lines; throws ANNOTATION_FORMAT when no line is a label. */
-export function readAudacityLines(text: string, options: AnnotationParseOptions, warnings: string[]): AudacityLine[] {
+export function readAudacityLines(text: string, options: AnnotationParseOptions, warnings: string[], tally: { skipped: number }): AudacityLine[] {
   const { fileName } = options
   const out: AudacityLine[] = []
   let firstBad: { number: number; text: string } | undefined
@@ -43,6 +43,7 @@ export function readAudacityLines(text: string, options: AnnotationParseOptions,
     if (fields.length < 2 || !start.ok || !end.ok || start.value === undefined || end.value === undefined) {
       firstBad ??= line
       warnings.push(`${where}: not "start<TAB>end<TAB>label"; line skipped`)
+      tally.skipped++
       previousWasLabel = false
       continue
     }
@@ -73,13 +74,15 @@ function readFrequencies(fields: string[], target: AudacityLine, where: string, 
 export function parseAudacityLabels(text: string, options: AnnotationParseOptions): ParsedAnnotationFile {
   const warnings: string[] = []
   const rows: ParsedAnnotation[] = []
-  for (const line of readAudacityLines(text, options, warnings)) {
+  const tally = { skipped: 0 }
+  for (const line of readAudacityLines(text, options, warnings, tally)) {
     const row: ParsedAnnotation = { start: line.start, end: line.end, label: line.rest.join('\t').trim(), extra: {} }
     if (line.lowHz !== undefined) row.lowHz = line.lowHz
     if (line.highHz !== undefined) row.highHz = line.highHz
     if (checkRow(row, line.where, options, warnings)) rows.push(row)
+    else tally.skipped++
   }
-  return { rows, warnings: sortByLine(warnings) }
+  return { rows, warnings: sortByLine(warnings), skipped: tally.skipped }
 }
 
 /** Label text as a label track line. Boxes get their `\<TAB>low<TAB>high` line. */

@@ -19,16 +19,19 @@ export const COMMON_NAME = 'Common Name'
 export function parseBirdnetAudacity(text: string, options: AnnotationParseOptions): ParsedAnnotationFile {
   const warnings: string[] = []
   const rows: ParsedAnnotation[] = []
-  for (const line of readAudacityLines(text, options, warnings)) {
+  const tally = { skipped: 0 }
+  for (const line of readAudacityLines(text, options, warnings, tally)) {
     const species = splitSpeciesLabel(line.rest)
     if (!species) {
       warnings.push(`${line.where}: label ${JSON.stringify(line.rest.join('\t'))} is not "Scientific name, Common name, confidence"; row skipped`)
+      tally.skipped++
       continue
     }
     const row: ParsedAnnotation = { start: line.start, end: line.end, label: species.common || species.scientific, score: species.score, extra: speciesExtra(species) }
     if (checkRow(row, line.where, options, warnings)) rows.push(row)
+    else tally.skipped++
   }
-  return { rows, warnings: sortByLine(warnings) }
+  return { rows, warnings: sortByLine(warnings), skipped: tally.skipped }
 }
 
 interface Species {
@@ -123,6 +126,7 @@ export function parseBirdnetCsv(text: string, options: AnnotationParseOptions): 
   }
   const used = new Set(roles.values())
   const rows: ParsedAnnotation[] = []
+  let skipped = 0
   for (const record of records) {
     const where = `${fileName} line ${record.line}`
     const f = record.fields
@@ -142,7 +146,10 @@ export function parseBirdnetCsv(text: string, options: AnnotationParseOptions): 
         if (role === 'start' || role === 'end') bad = true
       }
     }
-    if (bad) continue
+    if (bad) {
+      skipped++
+      continue
+    }
     const scientific = get('scientific')
     const common = get('common')
     const extra = speciesExtra({ scientific, common })
@@ -158,8 +165,9 @@ export function parseBirdnetCsv(text: string, options: AnnotationParseOptions): 
     if (file) row.sourceFile = file
     if (row.label === '') warnings.push(`${where}: no label or species name`)
     if (checkRow(row, where, options, warnings)) rows.push(row)
+    else skipped++
   }
-  return { rows, warnings: sortByLine(warnings) }
+  return { rows, warnings: sortByLine(warnings), skipped }
 }
 
 function cleanName(name: string): string {

@@ -61,6 +61,7 @@ export function parseRavenTable(text: string, options: RavenParseOptions): Parse
   if (cols.label < 0) warnings.push(`${fileName}: no label column (looked for "${labelList}"); labels are empty`)
   const groups = new Map<string, PendingRow[]>()
   const order: PendingRow[][] = []
+  let skipped = 0
   for (const line of lines) {
     if (line.number <= headerLine.number || line.text.trim() === '') continue
     const where = `${fileName} line ${line.number}`
@@ -68,7 +69,10 @@ export function parseRavenTable(text: string, options: RavenParseOptions): Parse
     const overflow = cells.slice(names.length).filter((c) => c.trim() !== '')
     if (overflow.length > 0) warnings.push(`${where}: ${overflow.length} field(s) beyond the header ignored`)
     const row = readRow(cells, names, cols, consumed, where, warnings, options.sampleRate)
-    if (!row) continue
+    if (!row) {
+      skipped++
+      continue
+    }
     const pending: PendingRow = { row, view: cell(cells, cols.view), where }
     const selection = cell(cells, cols.selection).trim()
     if (selection === '') {
@@ -91,9 +95,11 @@ export function parseRavenTable(text: string, options: RavenParseOptions): Parse
     if (checkRow(merged.row, merged.where, options, warnings)) {
       if (merged.row.label === '' && cols.label >= 0) warnings.push(`${merged.where}: empty label`)
       rows.push(merged.row)
+    } else {
+      skipped++
     }
   }
-  return { rows, warnings: sortByLine(warnings) }
+  return { rows, warnings: sortByLine(warnings), skipped }
 }
 
 /** Start and end in the recording a combined-table row came from (`Begin Path` + `File Offset (s)`). */

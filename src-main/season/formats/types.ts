@@ -21,6 +21,8 @@ export interface ParsedAnnotation {
 export interface ParsedAnnotationFile {
   rows: ParsedAnnotation[]
   warnings: string[]
+  /** Rows (or lines) dropped as unreadable, each with a warning saying why. */
+  skipped: number
 }
 
 export interface AnnotationParseOptions {

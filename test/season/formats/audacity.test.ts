@@ -38,6 +38,7 @@ describe('parseAudacityLabels', () => {
       'labels.txt line 4: end 4 s is before start 5 s; row skipped',
       'labels.txt line 5: frequency line is not "\\<TAB>low<TAB>high"; ignored',
     ])
+    expect(r.skipped).toBe(2)
   })
 
   it('reads locale decimal commas', () => {
@@ -53,7 +54,7 @@ describe('parseAudacityLabels', () => {
     }
     expect(err).toBeInstanceOf(AppError)
     expect((err as AppError).message).toBe('labels.txt line 1: not an Audacity label track: expected "start<TAB>end<TAB>label", found "hello world"')
-    expect(parseAudacityLabels('', opts)).toEqual({ rows: [], warnings: [] })
+    expect(parseAudacityLabels('', opts)).toEqual({ rows: [], warnings: [], skipped: 0 })
   })
 })
 

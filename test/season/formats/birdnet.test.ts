@@ -19,6 +19,7 @@ describe('parseBirdnetAudacity', () => {
     const r = parseBirdnetAudacity('3\t6\tno score here', opts)
     expect(r.rows).toEqual([])
     expect(r.warnings).toEqual(['result line 1: label "no score here" is not "Scientific name, Common name, confidence"; row skipped'])
+    expect(r.skipped).toBe(1)
   })
 })
 
@@ -60,7 +61,8 @@ describe('parseBirdnetCsv', () => {
       'result line 3: Start (s) "x" is not a number; row skipped',
       'result line 4: Confidence "high" is not a number; value ignored',
     ])
+    expect(r.skipped).toBe(1)
     expect(() => parseBirdnetCsv('name,score\nA,1', opts)).toThrow(AppError)
-    expect(parseBirdnetCsv('Start (s),End (s),Scientific name,Common name,Confidence\n', opts)).toEqual({ rows: [], warnings: [] })
+    expect(parseBirdnetCsv('Start (s),End (s),Scientific name,Common name,Confidence\n', opts)).toEqual({ rows: [], warnings: [], skipped: 0 })
   })
 })

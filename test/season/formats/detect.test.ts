@@ -46,7 +46,7 @@ describe('detectAnnotationFormat', () => {
 describe('parseAnnotationFile', () => {
   it('detects and parses in one call', () => {
     const r = parseAnnotationFile('1\t2\tA\n', { fileName: 'x.txt' })
-    expect(r).toEqual({ format: 'audacity', rows: [{ start: 1, end: 2, label: 'A', extra: {} }], warnings: [] })
+    expect(r).toEqual({ format: 'audacity', rows: [{ start: 1, end: 2, label: 'A', extra: {} }], warnings: [], skipped: 0 })
   })
 })
 

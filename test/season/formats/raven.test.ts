@@ -81,6 +81,7 @@ describe('parseRavenTable', () => {
       'table.txt line 3: Begin Time (s) "1,500" is ambiguous (decimal comma or thousands separator); row skipped',
       'table.txt line 4: Low Freq (Hz) "1,000" is ambiguous (decimal comma or thousands separator); value ignored',
     ])
+    expect(r.skipped).toBe(1)
   })
 
   it('skips rows whose end is before the start, or whose times are missing or not numbers', () => {
@@ -92,6 +93,7 @@ describe('parseRavenTable', () => {
       'table.txt line 4: start or end time is missing; row skipped',
       'table.txt line 5: start -1 s is negative; row skipped',
     ])
+    expect(r.skipped).toBe(4)
   })
 
   it('reports frequencies above Nyquist and selections past the end only when told the recording', () => {
@@ -119,7 +121,7 @@ describe('parseRavenTable', () => {
   })
 
   it('reads a header-only table as no annotations', () => {
-    expect(parseRavenTable(`${HEADER}\t\n`, opts)).toEqual({ rows: [], warnings: [] })
+    expect(parseRavenTable(`${HEADER}\t\n`, opts)).toEqual({ rows: [], warnings: [], skipped: 0 })
   })
 
   it('warns about fields beyond the header', () => {

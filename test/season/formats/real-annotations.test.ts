@@ -84,7 +84,7 @@ describeShared('the real annotation files', () => {
   })
 
   it('EmptyExample table: header only, no selections', () => {
-    expect(parse('unpaired/EmptyExample.Table.1.selections.txt')).toEqual({ format: 'raven', rows: [], warnings: [] })
+    expect(parse('unpaired/EmptyExample.Table.1.selections.txt')).toEqual({ format: 'raven', rows: [], warnings: [], skipped: 0 })
   })
 
   it('raven_with_Annotation_col.txt: label from Annotation, no trailing newline', () => {
@@ -92,6 +92,7 @@ describeShared('the real annotation files', () => {
       format: 'raven',
       rows: [{ start: 1.897648165999982, end: 4.110570810999974, lowHz: 1326.3, highHz: 3266.5, label: 'CSWA', channel: 1, extra: {} }],
       warnings: [],
+      skipped: 0,
     })
   })
 
