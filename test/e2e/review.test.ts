@@ -175,7 +175,7 @@ describe.skipIf(skipReason !== null)('reviewing detections in Chromium against t
    * The selected row's detection id and index, read from one DOM snapshot once its row is loaded.
    * Gives up after 20 s with a screenshot and a description of what the table showed instead.
    */
-  async function selectedRowState(): Promise<{ id: number; index: number }> {
+  async function selectedRowState(wantIndex?: number): Promise<{ id: number; index: number }> {
     const deadline = Date.now() + 20_000
     let seen = ''
     while (Date.now() < deadline) {
@@ -184,17 +184,18 @@ describe.skipIf(skipReason !== null)('reviewing detections in Chromium against t
         const row = table?.querySelector('.row.body.selected')
         if (row?.hasAttribute('data-detection-id')) return { id: Number(row.getAttribute('data-detection-id')), index: Number(row.getAttribute('data-index')) }
         const rows = table ? Array.from(table.querySelectorAll('.row.body')) : []
+        const scroller = table?.querySelector('.scroller')
         const text = (id: string) => document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? '(none)'
         return {
-          seen: `${row ? 'selected row not loaded yet' : 'no selected row'}; table ${table ? `draws ${rows.length} rows (${rows[0]?.getAttribute('data-index')}…${rows.at(-1)?.getAttribute('data-index')})` : 'absent'}; position "${text('row-position')}"; count "${text('detection-count')}"; notices "${Array.from(document.querySelectorAll('.notice')).map((n) => n.textContent?.trim()).join(' | ')}"`,
+          seen: `${row ? 'selected row not loaded yet' : 'no selected row'}; table ${table ? `draws ${rows.length} rows (${rows[0]?.getAttribute('data-index')}…${rows.at(-1)?.getAttribute('data-index')}), scrolled to ${scroller?.scrollTop} of ${scroller?.scrollHeight} px in ${scroller?.clientHeight} px` : 'absent'}; position "${text('row-position')}"; count "${text('detection-count')}"; notices "${Array.from(document.querySelectorAll('.notice')).map((n) => n.textContent?.trim()).join(' | ')}"`,
         }
       })
-      if ('id' in state) return state
-      seen = state.seen
+      if ('id' in state && (wantIndex === undefined || state.index === wantIndex)) return state
+      seen = 'id' in state ? `selected row ${state.index}, not ${wantIndex}` : state.seen
       await page.waitForTimeout(100)
     }
     await shot('no-selected-row')
-    throw new Error(`the detection table lost its selected row for 20 s: ${seen}`)
+    throw new Error(`the detection table showed no selected row${wantIndex === undefined ? '' : ` ${wantIndex}`} for 20 s: ${seen}`)
   }
   /** The viewer has drawn the selected detection's recording (waveform and spectrogram). */
   const painted = () => page.locator('[data-testid="recording-viewer"][data-spectrogram-ms]').count()
@@ -244,7 +245,7 @@ describe.skipIf(skipReason !== null)('reviewing detections in Chromium against t
       const { id, index } = await selectedRowState()
       const state = key === 's' ? (await api.call<DetectionRow>('detections.get', { id })).reviewState : { c: 'confirmed', y: 'confirmed', x: 'rejected', n: 'rejected', u: 'uncertain' }[key]
       await page.keyboard.press(key)
-      await expect.poll(selectedIndex, { timeout: 20_000 }).toBe(String(index + 1))
+      await selectedRowState(index + 1)
       expected.push({ id, state: state ?? '' })
     }
     // The eleventh: relabel through the searchable picker.

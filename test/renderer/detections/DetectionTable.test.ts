@@ -56,4 +56,25 @@ describe('detection table', () => {
     expect(wrapper.emitted('sort')).toEqual([['label']])
     wrapper.unmount()
   })
+
+  it('opens on a selected row far down the list, and follows the selection even when no scroll event came', async () => {
+    const wrapper = mount(DetectionTable, {
+      props: { total: 1000, rowAt: (i: number) => detectionRow(i), selectedIndex: 600, sort: { by: 'score', dir: 'desc' } },
+      attachTo: document.body,
+    })
+    await flushPromises()
+    expect(wrapper.find('.row.body.selected').attributes('data-index')).toBe('600')
+
+    // The element scrolled (the browser adjusted it) but onScroll's frame has not run yet: the
+    // next selection, already on screen for the element, must still be drawn.
+    const scroller = wrapper.find('.scroller').element as HTMLElement
+    scroller.scrollTop = 300 * 34
+    await wrapper.setProps({ selectedIndex: 302 })
+    await flushPromises()
+    expect(wrapper.find('.row.body.selected').attributes('data-index')).toBe('302')
+    const drawn = wrapper.findAll('.row.body').map((r) => Number(r.attributes('data-index')))
+    expect(drawn[0]).toBeLessThanOrEqual(300)
+    expect(drawn.at(-1)).toBeGreaterThanOrEqual(302)
+    wrapper.unmount()
+  })
 })
