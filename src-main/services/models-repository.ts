@@ -175,7 +175,7 @@ export class ModelsRepository {
     const all = this.db.prepare("SELECT id FROM models WHERE kind = 'encoder' ORDER BY id").pluck().all() as number[]
     if (all.length === 1) return this.encoder(all[0])
     if (all.length === 0) {
-      throw new AppError('MODEL_NOT_FOUND', 'this project has no encoder: import an OpenBEATs checkpoint (models import) or add the demo model first')
+      throw new AppError('MODEL_NOT_FOUND', 'this project has no encoder: import an OpenBEATs checkpoint (`models import`, or Models › Import a checkpoint in the app) or add the demo encoder (`models demo`, or Models › Add the demo encoder)')
     }
     throw new AppError('INVALID_REQUEST', `this project has ${all.length} encoders and none is active: choose one (--model ID) or activate one`)
   }
