@@ -25,6 +25,8 @@ export interface CliCommand {
   summary: string
   /** Arguments after the name, e.g. `PROJECT [--json]`. */
   usage: string
+  /** What an option does, when the usage line cannot say it (printed by `COMMAND --help`). */
+  details?: string
   options: OptionSpec
   positionals: { min: number; max: number }
   /** Returns the exit code (0 when omitted). */

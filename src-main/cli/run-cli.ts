@@ -33,7 +33,7 @@ function usage(commands: readonly CliCommand[]): string {
 }
 
 function commandUsage(c: CliCommand): string {
-  return `Usage: openbeats-studio ${c.name} ${c.usage}\n\n${c.summary}`
+  return `Usage: openbeats-studio ${c.name} ${c.usage}\n\n${c.summary}${c.details ? `\n\n${c.details}` : ''}`
 }
 
 export interface RunCliOptions {

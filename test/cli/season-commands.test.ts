@@ -1,9 +1,9 @@
 // `import`, `import-annotations` and `export` through runCli in-process (the jobs still run in
 // worker processes), with --json output, summaries and the error convention.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { AnnotationImportReport, ExportResult, ImportResult } from '../../src-shared/contracts'
+import { AnnotationImportReport, ExportResult, ImportResult, MediaCacheResult } from '../../src-shared/contracts'
 import { runCli } from '../../src-main/cli/run-cli'
 import { tempDir } from '../helpers/main-services'
 import { writeMothFile } from '../season/import/season-files'
@@ -86,6 +86,27 @@ describe('season commands', () => {
     const exported = await cli(['export', project, '--format', 'audacity'])
     expect(exported.code).toBe(0)
     expect(exported.stdout).toMatch(/^1 file\(s\) in .*\/project\/exports\/\d{8}-\d{6}: 1 annotation\(s\), 0 detection\(s\) from 3 recording\(s\)\n {2}audacity\/Ridge\/card-1\/20240601_040000\.annotations\.txt \(1 rows\)\n$/)
+  })
+
+  it('import --prepare-media prepares the long recordings the app would open slowly, once', async () => {
+    const { project, season, cli } = workspace()
+    await cli(['init', project])
+    writeMothFile(join(season, 'Ridge', 'card-2'), { serial: SERIAL, startMs: T0 + 86_400_000, seconds: 600, rate: 8000 })
+    const first = await cli(['import', project, season, '--prepare-media'])
+    expect(first.code).toBe(0)
+    expect(first.stdout.split('\n').slice(-2)).toEqual(['Waveforms and spectrograms prepared for 1 of 1 long recording(s) (0.17 h of audio); 0 already prepared, 0 failed', ''])
+    expect(first.stderr).toMatch(/^Preparing /m)
+    const cacheDir = join(project, 'cache')
+    expect(readdirSync(cacheDir, { recursive: true }).map(String).some((f) => f.endsWith('.bin'))).toBe(true)
+
+    const again = await cli(['import', project, season, '--prepare-media', '--json'])
+    expect(again.code).toBe(0)
+    const parsed = JSON.parse(again.stdout) as { mediaCache: unknown }
+    expect(ImportResult.parse(parsed)).toMatchObject({ files: 5, imported: 0, unchanged: 5 })
+    expect(MediaCacheResult.parse(parsed.mediaCache)).toEqual({ recordings: 1, built: 0, alreadyCached: 1, failed: 0, audioSeconds: 0 })
+
+    const help = await cli(['import', '--help'])
+    expect(help.stdout).toContain('--prepare-media then computes the waveform peaks and default spectrogram of every recording of 10 minutes or more')
   })
 
   it('usage errors exit 2, failures exit 1, both as `error CODE: message`', async () => {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { ImportResult, type JobParams } from '../../../src-shared/contracts'
+import { ImportResult, MediaCacheResult, type JobParams } from '../../../src-shared/contracts'
 import { AppError } from '../../errors'
 import { fileProblemLine, flagOption, stringOption, type CliCommand } from '../command'
 import { runProjectJob } from '../run-project-job'
@@ -18,11 +18,18 @@ function summary(r: ImportResult): string {
   return lines.join('\n') + '\n'
 }
 
+function mediaSummary(m: MediaCacheResult): string {
+  if (m.recordings === 0) return 'No recording of 10 minutes or more needed waveforms and spectrograms prepared\n'
+  return `Waveforms and spectrograms prepared for ${m.built} of ${m.recordings} long recording(s) (${(m.audioSeconds / 3600).toFixed(2)} h of audio); ${m.alreadyCached} already prepared, ${m.failed} failed\n`
+}
+
 export const importCommand: CliCommand = {
   name: 'import',
   summary: 'import folder trees of recordings into a project (header-only; unreadable files are quarantined)',
-  usage: 'PROJECT FOLDER… [--time-expansion F] [--json]',
-  options: { 'time-expansion': { type: 'string' }, json: { type: 'boolean' } },
+  usage: 'PROJECT FOLDER… [--time-expansion F] [--prepare-media] [--json]',
+  details:
+    '--prepare-media then computes the waveform peaks and default spectrogram of every recording of 10 minutes or more, as the app does after an import, so that they open at once (it decodes those files whole; resumable from the Jobs view)',
+  options: { 'time-expansion': { type: 'string' }, 'prepare-media': { type: 'boolean' }, json: { type: 'boolean' } },
   positionals: { min: 2, max: 101 },
   async run(ctx) {
     const [project, ...folders] = ctx.positionals
@@ -33,6 +40,14 @@ export const importCommand: CliCommand = {
     }
     const params: JobParams = { type: 'import', folders: folders.map((f) => resolve(f)), ...(timeExpansion === undefined ? {} : { timeExpansion }) }
     const result = ImportResult.parse(await runProjectJob(ctx, project, { params }, 'Importing'))
-    ctx.io.stdout.write(flagOption(ctx, 'json') ? JSON.stringify(result, null, 2) + '\n' : summary(result))
+    const json = flagOption(ctx, 'json')
+    if (!flagOption(ctx, 'prepare-media')) {
+      ctx.io.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : summary(result))
+      return
+    }
+    // The import is committed: its summary is printed before the (much longer) media preparation.
+    if (!json) ctx.io.stdout.write(summary(result))
+    const mediaCache = MediaCacheResult.parse(await runProjectJob(ctx, project, { params: { type: 'media-cache' } }, 'Preparing'))
+    ctx.io.stdout.write(json ? JSON.stringify({ ...result, mediaCache }, null, 2) + '\n' : mediaSummary(mediaCache))
   },
 }
