@@ -4,7 +4,7 @@
 import { resolve } from 'node:path'
 import type { JobParams, JobSnapshot } from '../../src-shared/contracts'
 import { isErrorCode } from '../../src-shared/errors'
-import { AppError } from '../errors'
+import { AppError, throwIfAborted } from '../errors'
 import type { CommandContext } from './command'
 import { createProgressBar } from './progress-bar'
 
@@ -30,6 +30,8 @@ export async function runProjectJob(ctx: CommandContext, projectDir: string, sta
  * quarantined file…) for the command to print; when the job does not succeed they are printed here.
  */
 export async function runProjectJobWithWarnings(ctx: CommandContext, projectDir: string, start: JobStart, label: string, howToResume: string): Promise<{ result: unknown; warnings: string[] }> {
+  // Ctrl-C between two jobs of one command (e.g. import, then media preparation) starts no second one.
+  throwIfAborted(ctx.signal)
   const services = ctx.services()
   const call = { signal: ctx.signal, transport: 'cli' as const }
   await services.handlers.projects.open({ dir: resolve(projectDir) }, call)

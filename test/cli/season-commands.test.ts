@@ -109,6 +109,26 @@ describe('season commands', () => {
     expect(help.stdout).toContain('--prepare-media then computes the waveform peaks and default spectrogram of every recording of 10 minutes or more')
   })
 
+  it('import --prepare-media cancelled after the import keeps the import and says so', async () => {
+    const { project, season, root } = workspace()
+    writeMothFile(join(season, 'Ridge', 'card-2'), { serial: SERIAL, startMs: T0 + 86_400_000, seconds: 600, rate: 8000 })
+    const env = { OPENBEATS_DATA_DIR: join(root, 'data') }
+    expect(await runCli(['init', project], { stdout: new CapturedStream(), stderr: new CapturedStream(), env })).toBe(0)
+    const stdout = new CapturedStream()
+    const stderr = new CapturedStream()
+    const ctrlC = new AbortController()
+    const running = runCli(['import', project, season, '--prepare-media'], { stdout, stderr, env }, { signal: ctrlC.signal })
+    // Ctrl-C as soon as the import's summary is out, before or while the preparation runs.
+    while (!stdout.text.includes('audio file(s)')) await new Promise((r) => setTimeout(r, 5))
+    ctrlC.abort()
+    expect(await running).toBe(130) // the exit code of an interrupted command
+    expect(stderr.text).toMatch(/^error CANCELLED: the import is done and kept \(4 imported, 0 updated\); preparing the long recordings stopped: /m)
+    expect(stdout.text).not.toContain('Waveforms and spectrograms prepared')
+    const again = new CapturedStream()
+    expect(await runCli(['import', project, season, '--json'], { stdout: again, stderr: new CapturedStream(), env })).toBe(0)
+    expect(ImportResult.parse(JSON.parse(again.text))).toMatchObject({ files: 5, imported: 0, unchanged: 5 })
+  })
+
   it('usage errors exit 2, failures exit 1, both as `error CODE: message`', async () => {
     const { root, project, season, cli } = workspace()
     await cli(['init', project])

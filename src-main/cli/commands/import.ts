@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { ImportResult, MediaCacheResult, type JobParams } from '../../../src-shared/contracts'
-import { AppError } from '../../errors'
+import { AppError, toErrorData } from '../../errors'
 import { fileProblemLine, flagOption, stringOption, type CliCommand } from '../command'
 import { runProjectJob } from '../run-project-job'
 
@@ -47,7 +47,13 @@ export const importCommand: CliCommand = {
     }
     // The import is committed: its summary is printed before the (much longer) media preparation.
     if (!json) ctx.io.stdout.write(summary(result))
-    const mediaCache = MediaCacheResult.parse(await runProjectJob(ctx, project, { params: { type: 'media-cache' } }, 'Preparing'))
+    let mediaCache: MediaCacheResult
+    try {
+      mediaCache = MediaCacheResult.parse(await runProjectJob(ctx, project, { params: { type: 'media-cache' } }, 'Preparing'))
+    } catch (err) {
+      const e = toErrorData(err)
+      throw new AppError(e.code, `the import is done and kept (${result.imported} imported, ${result.updated} updated); preparing the long recordings stopped: ${e.message}`)
+    }
     ctx.io.stdout.write(json ? JSON.stringify({ ...result, mediaCache }, null, 2) + '\n' : mediaSummary(mediaCache))
   },
 }
