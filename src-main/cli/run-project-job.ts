@@ -19,9 +19,10 @@ export type JobStart = { params: JobParams } | { resumeId: number }
 
 /**
  * Opens the project, starts (or resumes) the job, shows its progress and returns its result; a
- * failed job becomes its error, a cancelled one CANCELLED with `howToResume` in the message.
+ * failed job becomes its error, a cancelled one CANCELLED with `howToResume` in the message (by
+ * default the `jobs --resume` command that continues it).
  */
-export async function runProjectJob(ctx: CommandContext, projectDir: string, start: JobStart, label: string, howToResume = "resume it from the app's Jobs view"): Promise<unknown> {
+export async function runProjectJob(ctx: CommandContext, projectDir: string, start: JobStart, label: string, howToResume?: string): Promise<unknown> {
   return (await runProjectJobWithWarnings(ctx, projectDir, start, label, howToResume)).result
 }
 
@@ -29,7 +30,7 @@ export async function runProjectJob(ctx: CommandContext, projectDir: string, sta
  * runProjectJob, also returning the warnings the job logged during this run (a clamped header, a
  * quarantined file…) for the command to print; when the job does not succeed they are printed here.
  */
-export async function runProjectJobWithWarnings(ctx: CommandContext, projectDir: string, start: JobStart, label: string, howToResume: string): Promise<{ result: unknown; warnings: string[] }> {
+export async function runProjectJobWithWarnings(ctx: CommandContext, projectDir: string, start: JobStart, label: string, howToResume?: string): Promise<{ result: unknown; warnings: string[] }> {
   // Ctrl-C between two jobs of one command (e.g. import, then media preparation) starts no second one.
   throwIfAborted(ctx.signal)
   const services = ctx.services()
@@ -43,6 +44,8 @@ export async function runProjectJobWithWarnings(ctx: CommandContext, projectDir:
   })
   const cancel = (): void => void services.handlers.jobs.cancel({ id: job.id }, call).catch(() => undefined)
   ctx.signal.addEventListener('abort', cancel, { once: true })
+  // Ctrl-C while the job was being started: the listener came too late to hear it.
+  if (ctx.signal.aborted) cancel()
   let done: JobSnapshot
   try {
     done = await services.jobs.waitFor(job.id, ['succeeded', 'failed', 'cancelled', 'interrupted'], FOREVER_MS)
@@ -54,9 +57,16 @@ export async function runProjectJobWithWarnings(ctx: CommandContext, projectDir:
   const warnings = services.jobs.logs(job.id, 10_000).filter((l) => l.level === 'warn' && l.at >= startedAt).map((l) => l.message)
   if (done.status === 'succeeded') return { result: done.result, warnings }
   printWarnings(ctx, warnings)
-  if (done.status === 'cancelled' || done.status === 'interrupted') throw new AppError('CANCELLED', `${job.type} job ${job.id} was ${done.status}; ${howToResume}`)
+  if (done.status === 'cancelled' || done.status === 'interrupted') {
+    throw new AppError('CANCELLED', `${job.type} job ${job.id} was ${done.status}; ${howToResume ?? `resume it with \`openbeats-studio jobs ${shellWord(projectDir)} --resume ${job.id}\` or from the app's Jobs view`}`)
+  }
   const code = done.error && isErrorCode(done.error.code) ? done.error.code : 'INTERNAL'
   throw new AppError(code, done.error?.message ?? `${job.type} job ${job.id} failed`)
+}
+
+/** A path as a shell word: quoted when it holds anything but plain name characters. */
+function shellWord(path: string): string {
+  return /^[\w./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`
 }
 
 /** At most 20 warning lines on stderr, then how many more there were. */

@@ -299,7 +299,7 @@ export function createJobManager(opts: JobManagerOptions): JobManager {
       const job = record(a, id)
       const def = opts.registry.get(job.type)
       if (!def.resumableFrom.includes(job.status)) {
-        throw new AppError('JOB_STATE', `job ${id} is ${job.status}; a ${def.type} job can be resumed only when ${def.resumableFrom.join(', ')}`)
+        throw new AppError('JOB_STATE', `${def.type} job ${id} is ${job.status}; it can be resumed only when ${def.resumableFrom.slice(0, -1).join(', ')}${def.resumableFrom.length > 1 ? ' or ' : ''}${def.resumableFrom.at(-1)}`)
       }
       a.repo.requeue(id, now())
       publish(a, id)

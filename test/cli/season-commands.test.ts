@@ -122,8 +122,27 @@ describe('season commands', () => {
     while (!stdout.text.includes('audio file(s)')) await new Promise((r) => setTimeout(r, 5))
     ctrlC.abort()
     expect(await running).toBe(130) // the exit code of an interrupted command
-    expect(stderr.text).toMatch(/^error CANCELLED: the import is done and kept \(4 imported, 0 updated\); preparing the long recordings stopped: /m)
+    const stopped = stderr.text.match(/^error CANCELLED: the import is done and kept \(4 imported, 0 updated\); preparing the long recordings stopped: media-cache job (\d+) was cancelled; resume it with `openbeats-studio jobs (.+) --resume (\d+)` or from the app's Jobs view$/m)
+    expect(stopped, stderr.text).not.toBeNull()
+    const [, jobId, projectArg, resumeId] = stopped as RegExpMatchArray
+    expect([projectArg, resumeId]).toEqual([project, jobId])
     expect(stdout.text).not.toContain('Waveforms and spectrograms prepared')
+
+    // Resumed from the command line, as the message says.
+    const resumedOut = new CapturedStream()
+    const resumedErr = new CapturedStream()
+    expect(await runCli(['jobs', project, '--resume', jobId, '--json'], { stdout: resumedOut, stderr: resumedErr, env })).toBe(0)
+    expect(resumedErr.text).toMatch(new RegExp(`^Job ${jobId} `, 'm'))
+    const resumed = MediaCacheResult.parse(JSON.parse(resumedOut.text))
+    expect(resumed.failed).toBe(0)
+    const listOut = new CapturedStream()
+    await runCli(['jobs', project, '--json'], { stdout: listOut, stderr: new CapturedStream(), env })
+    expect((JSON.parse(listOut.text) as Array<{ id: number; status: string }>).find((j) => j.id === Number(jobId))?.status).toBe('succeeded')
+    expect(readdirSync(join(project, 'cache'), { recursive: true }).map(String).some((f) => f.endsWith('.bin'))).toBe(true)
+    const doneAlready = new CapturedStream()
+    expect(await runCli(['jobs', project, '--resume', jobId], { stdout: new CapturedStream(), stderr: doneAlready, env })).toBe(1)
+    expect(doneAlready.text).toBe(`error JOB_STATE: media-cache job ${jobId} is succeeded; it can be resumed only when cancelled, failed or interrupted\n`)
+    expect(await runCli(['jobs', project, '--resume', 'x'], { stdout: new CapturedStream(), stderr: new CapturedStream(), env })).toBe(2)
     const again = new CapturedStream()
     expect(await runCli(['import', project, season, '--json'], { stdout: again, stderr: new CapturedStream(), env })).toBe(0)
     expect(ImportResult.parse(JSON.parse(again.text))).toMatchObject({ files: 5, imported: 0, unchanged: 5 })

@@ -6,6 +6,7 @@ import { projectDbPath } from '../../db/project-layout'
 import { AppError } from '../../errors'
 import { flagOption, stringOption, type CliCommand } from '../command'
 import { formatProgressText } from '../progress-bar'
+import { runProjectJob } from '../run-project-job'
 
 function row(job: JobSnapshot): string[] {
   const p = job.progress
@@ -19,11 +20,21 @@ function table(rows: string[][]): string {
 
 export const jobsCommand: CliCommand = {
   name: 'jobs',
-  summary: "list a project's jobs, newest first (read-only; safe while the app has it open)",
-  usage: 'PROJECT [--json] [--limit N]',
-  options: { json: { type: 'boolean' }, limit: { type: 'string' } },
+  summary: "list a project's jobs, newest first (read-only; safe while the app has it open), or resume one",
+  usage: 'PROJECT [--json] [--limit N] [--resume ID]',
+  details:
+    '--resume ID continues a cancelled, failed or interrupted job from where it stopped, as the Resume button of the app\'s Jobs view does, with a progress bar, and prints its result',
+  options: { json: { type: 'boolean' }, limit: { type: 'string' }, resume: { type: 'string' } },
   positionals: { min: 1, max: 1 },
   async run(ctx) {
+    const resumeText = stringOption(ctx, 'resume')
+    if (resumeText !== undefined) {
+      const id = Number(resumeText)
+      if (!Number.isSafeInteger(id) || id < 1) throw new AppError('INVALID_REQUEST', `--resume takes a job id (a positive integer), got "${resumeText}"`)
+      const result = await runProjectJob(ctx, ctx.positionals[0], { resumeId: id }, `Job ${id}`)
+      ctx.io.stdout.write(flagOption(ctx, 'json') ? JSON.stringify(result ?? null, null, 2) + '\n' : `Job ${id} succeeded:\n${JSON.stringify(result ?? null, null, 2)}\n`)
+      return
+    }
     const limitText = stringOption(ctx, 'limit')
     const limit = limitText === undefined ? 100 : Number(limitText)
     if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new AppError('INVALID_REQUEST', `--limit must be a positive integer, got "${limitText}"`)
