@@ -4,7 +4,9 @@
 // goes to the id the create returns. Undo/redo replays inverse changes through the same path.
 //
 // Ids change under undo (a deleted annotation comes back with a new id), so history entries hold
-// a stable key and look the current id up.
+// a stable key, and the key points at the row shown for it now. A save holds on to the row it was
+// queued for: a delete still waiting in line when Ctrl+Z brings the annotation back deletes the
+// old row, not the one the undo restores.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { Annotation } from '../../../src-shared/contracts'
@@ -50,9 +52,13 @@ export const useAnnotationsStore = defineStore('annotations', () => {
   let nextTempId = -1
   let chain: Promise<unknown> = Promise.resolve()
   let staleWhileBusy = false
+  /** Saves started so far: a list fetched across one of them no longer says what is there. */
+  let savesStarted = 0
   let stopListening: (() => void) | null = null
-  // key → current id, and back.
-  const idByKey = new Map<number, number>()
+  // key → the row shown for it now; id → that row and its key. A row's id changes once, when
+  // its create or restore is answered.
+  const rowByKey = new Map<number, { id: number }>()
+  const rowById = new Map<number, { id: number }>()
   const keyById = new Map<number, number>()
 
   /** Sorted by start: the order Tab walks through. */
@@ -62,24 +68,37 @@ export const useAnnotationsStore = defineStore('annotations', () => {
   const canRedo = computed(() => redoStack.value.length > 0)
   const saving = computed(() => pending.value > 0)
 
+  /** Shows a row under `key` (a new one, or one an undo brings back). */
+  function track(key: number, id: number): { id: number } {
+    const row = { id }
+    rowByKey.set(key, row)
+    rowById.set(id, row)
+    keyById.set(id, key)
+    return row
+  }
+
   function keyOf(id: number): number {
     const k = keyById.get(id)
     if (k !== undefined) return k
-    idByKey.set(id, id)
-    keyById.set(id, id)
+    track(id, id)
     return id
   }
 
-  function idOf(key: number): number {
-    return idByKey.get(key) ?? key
+  /** The row shown for a key now (saves capture it when they are queued). */
+  function rowOf(key: number): { id: number } {
+    return rowByKey.get(key) ?? track(key, key)
   }
 
   function rekey(oldId: number, next: Annotation): void {
     const key = keyOf(oldId)
+    const row = rowById.get(oldId) ?? rowOf(key)
+    rowById.delete(oldId)
     keyById.delete(oldId)
-    idByKey.set(key, next.id)
+    row.id = next.id
+    rowById.set(next.id, row)
     keyById.set(next.id, key)
-    items.value = items.value.map((a) => (a.id === oldId ? next : a))
+    // A list fetched meanwhile may already hold the saved row: one copy, not two.
+    items.value = items.value.some((a) => a.id === next.id) ? items.value.filter((a) => a.id !== oldId).map((a) => (a.id === next.id ? next : a)) : items.value.map((a) => (a.id === oldId ? next : a))
     if (selectedId.value === oldId) selectedId.value = next.id
   }
 
@@ -104,6 +123,7 @@ export const useAnnotationsStore = defineStore('annotations', () => {
   /** Runs saves in order; the optimistic change was applied by the caller. */
   function save<T>(work: () => Promise<T>, rollback: () => void, failureTitle: string): Promise<T | undefined> {
     pending.value += 1
+    savesStarted += 1
     const mine = generation
     const run = chain.then(work).then(
       (value) => value,
@@ -145,7 +165,8 @@ export const useAnnotationsStore = defineStore('annotations', () => {
       selectedId.value = null
       undoStack.value = []
       redoStack.value = []
-      idByKey.clear()
+      rowByKey.clear()
+      rowById.clear()
       keyById.clear()
     }
     await refresh()
@@ -155,8 +176,17 @@ export const useAnnotationsStore = defineStore('annotations', () => {
     const id = recordingId.value
     if (id === null) return
     const mine = generation
+    const savesBefore = savesStarted
     const list = await api.annotations.list({ recordingId: id })
     if (mine !== generation || recordingId.value !== id) return
+    // A change made while the list was on its way may not be in it, and showing the list would
+    // undo it on screen (a deleted annotation back, beside the copy an undo restores). Fetch
+    // again once every save is answered.
+    if (savesStarted !== savesBefore) {
+      if (pending.value > 0) staleWhileBusy = true
+      else await refresh()
+      return
+    }
     // Temporary ones are still being created: keep them until their answer comes.
     items.value = [...list, ...items.value.filter((a) => a.id < 0)]
     if (selectedId.value !== null && !items.value.some((a) => a.id === selectedId.value)) selectedId.value = null
@@ -195,12 +225,13 @@ export const useAnnotationsStore = defineStore('annotations', () => {
     put(temp)
     selectedId.value = temp.id
     const key = keyOf(temp.id)
+    const row = rowOf(key)
     const command: Command = { kind: 'create', key, label, snapshot: null }
     record(command)
     void save(
-      async () => rekey(idOf(key), await api.annotations.create({ recordingId: recording, ...fields })),
+      async () => rekey(row.id, await api.annotations.create({ recordingId: recording, ...fields })),
       () => {
-        drop(idOf(key))
+        drop(row.id)
         forget(command)
       },
       'The annotation was not saved',
@@ -213,13 +244,14 @@ export const useAnnotationsStore = defineStore('annotations', () => {
     if (!current) return
     const before = pick(current, patch)
     const key = keyOf(id)
+    const row = rowOf(key)
     patchLocal(id, patch)
     const command: Command = { kind: 'update', key, label, before, after: patch }
     record(command)
     void save(
-      async () => replace(await api.annotations.update({ id: idOf(key), patch })),
+      async () => replace(await api.annotations.update({ id: row.id, patch })),
       () => {
-        patchLocal(idOf(key), before)
+        patchLocal(row.id, before)
         forget(command)
       },
       'The change was not saved',
@@ -230,12 +262,13 @@ export const useAnnotationsStore = defineStore('annotations', () => {
     const current = items.value.find((a) => a.id === id)
     if (!current) return
     const key = keyOf(id)
+    const row = rowOf(key)
     drop(id)
     const command: Command = { kind: 'delete', key, label, snapshot: current }
     record(command)
     void save(
       async () => {
-        command.snapshot = await api.annotations.delete({ id: idOf(key) })
+        command.snapshot = await api.annotations.delete({ id: row.id })
       },
       () => {
         put(current)
@@ -249,18 +282,18 @@ export const useAnnotationsStore = defineStore('annotations', () => {
   function restoreLocal(command: Command & { snapshot: Annotation }, onFail: () => void, title: string): void {
     const snapshot = command.snapshot
     const placeholder = { ...snapshot, id: nextTempId-- }
-    keyById.set(placeholder.id, command.key)
-    idByKey.set(command.key, placeholder.id)
+    // A new row for the key: saves queued for the deleted one still go to it.
+    const row = track(command.key, placeholder.id)
     put(placeholder)
     // What comes back is what the user is looking at next.
     selectedId.value = placeholder.id
     void save(
       async () => {
         const restored = await api.annotations.restore({ annotation: snapshot })
-        rekey(placeholder.id, restored)
+        rekey(row.id, restored)
       },
       () => {
-        drop(placeholder.id)
+        drop(row.id)
         onFail()
       },
       title,
@@ -268,13 +301,13 @@ export const useAnnotationsStore = defineStore('annotations', () => {
   }
 
   function removeLocal(command: Command, onFail: (snapshot: Annotation) => void, title: string): void {
-    const id = idOf(command.key)
-    const current = items.value.find((a) => a.id === id)
+    const row = rowOf(command.key)
+    const current = items.value.find((a) => a.id === row.id)
     if (!current) return
-    drop(id)
+    drop(row.id)
     void save(
       async () => {
-        const deleted = await api.annotations.delete({ id: idOf(command.key) })
+        const deleted = await api.annotations.delete({ id: row.id })
         if (command.kind !== 'update') command.snapshot = deleted
       },
       () => {
@@ -286,11 +319,12 @@ export const useAnnotationsStore = defineStore('annotations', () => {
   }
 
   function applyPatch(command: Command & { kind: 'update' }, patch: AnnotationPatch, revert: AnnotationPatch, onFail: () => void, title: string): void {
-    patchLocal(idOf(command.key), patch)
+    const row = rowOf(command.key)
+    patchLocal(row.id, patch)
     void save(
-      async () => replace(await api.annotations.update({ id: idOf(command.key), patch })),
+      async () => replace(await api.annotations.update({ id: row.id, patch })),
       () => {
-        patchLocal(idOf(command.key), revert)
+        patchLocal(row.id, revert)
         onFail()
       },
       title,

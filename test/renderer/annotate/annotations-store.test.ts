@@ -200,6 +200,41 @@ describe('annotations store', () => {
     expect(fake.listenerCount('annotations.changed')).toBe(0)
   })
 
+  it('Delete then Ctrl+Z before the delete was sent: the old row is deleted, one copy comes back, and a list fetched before both is not shown', async () => {
+    const { store, rows } = await opened([annotation({ id: 7, startS: 1, endS: 2 }), annotation({ id: 8, startS: 5, endS: 6 })])
+    store.listen()
+    // Another window's change starts a reload; its answer is computed now, before the delete...
+    const stale = deferred<Annotation[]>()
+    const before = [...rows.values()]
+    fake.api.annotations.list.mockReturnValueOnce(stale.promise)
+    fake.emit('annotations.changed', { recordingId: 12 })
+    // ...and arrives after the delete and the undo that restores 7 as 100.
+    store.remove(7)
+    store.undo()
+    stale.resolve(before)
+    await store.settled()
+    await vi.waitFor(() => expect(fake.api.annotations.list).toHaveBeenCalledTimes(3))
+    await vi.waitFor(() => expect(store.sorted.map((a) => a.id)).toEqual([100, 8]))
+    expect(fake.api.annotations.delete).toHaveBeenCalledWith({ id: 7 })
+    expect([...rows.keys()].sort()).toEqual([100, 8])
+    expect(useToastsStore().toasts).toEqual([])
+    store.stop()
+  })
+
+  it('delete, undo, redo, undo in quick succession ends with one copy, on the screen and in the project', async () => {
+    const { store, rows } = await opened([annotation({ id: 7, labelId: 3 })])
+    store.remove(7)
+    store.undo() // restored as 100
+    store.redo() // 100 deleted again
+    store.undo() // restored as 101
+    expect(store.items).toHaveLength(1)
+    await store.settled()
+    expect(fake.api.annotations.delete.mock.calls).toEqual([[{ id: 7 }], [{ id: 100 }]])
+    expect([...rows.keys()]).toEqual([101])
+    expect(store.items.map((a) => [a.id, a.labelId])).toEqual([[101, 3]])
+    expect(useToastsStore().toasts).toEqual([])
+  })
+
   it('forgets the previous recording and its history when another opens', async () => {
     const { store } = await opened([annotation({ id: 7 })])
     store.update(7, { endS: 3 })
