@@ -58,6 +58,7 @@ describe('analyze job, killed and resumed', () => {
     const job = services.jobs.start(params)
     const total = 6 * 12
     const points: number[] = []
+    let kills = 0
     for (let k = 0; k < KILLS; k++) {
       // Later kills aim further along, so every attempt gets somewhere.
       const at = total * ((k + rng.nextFloat()) / (KILLS + 0.5))
@@ -67,10 +68,16 @@ describe('analyze job, killed and resumed', () => {
       const worker = launcher.launched.at(-1)
       worker?.kill('SIGKILL')
       const failed = await services.jobs.waitFor(job.id)
+      // On a loaded machine the progress event can arrive after the worker did the rest: the
+      // signal then finds it gone and the job succeeded. That attempt had no kill to survive.
+      if (failed.status === 'succeeded') break
       expect(failed.status, `attempt ${k + 1} (killed at ${at.toFixed(1)} audio-s)`).toBe('failed')
       expect(failed.error?.code).toBe('WORKER_CRASHED')
+      kills++
       await services.handlers.jobs.resume({ id: job.id }, call)
     }
+    // The first kill point comes in the first third of the work, long before the end.
+    expect(kills, `kill points ${points.join(', ')} audio-s`).toBeGreaterThan(0)
     const done = await services.jobs.waitFor(job.id, undefined, 120_000)
     expect(done.status, `kill points ${points.join(', ')} audio-s`).toBe('succeeded')
     expect(done.result).toMatchObject({ analysed: 6, windows: (reference.analysed as { windows: number }[]).reduce((s, r) => s + r.windows, 0) })
