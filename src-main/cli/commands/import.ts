@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { ImportResult, MediaCacheResult, type JobParams } from '../../../src-shared/contracts'
 import { AppError, toErrorData } from '../../errors'
+import { DEFAULT_MIN_DURATION_S } from '../../media/prepare-recordings'
 import { fileProblemLine, flagOption, stringOption, type CliCommand } from '../command'
 import { runProjectJob } from '../run-project-job'
 
@@ -18,8 +19,11 @@ function summary(r: ImportResult): string {
   return lines.join('\n') + '\n'
 }
 
+/** The media-cache job's own threshold for a "long" recording, as the app uses it. */
+const LONG_MINUTES = DEFAULT_MIN_DURATION_S / 60
+
 function mediaSummary(m: MediaCacheResult): string {
-  if (m.recordings === 0) return 'No recording of 10 minutes or more needed waveforms and spectrograms prepared\n'
+  if (m.recordings === 0) return `No recording of ${LONG_MINUTES} minutes or more needed waveforms and spectrograms prepared\n`
   return `Waveforms and spectrograms prepared for ${m.built} of ${m.recordings} long recording(s) (${(m.audioSeconds / 3600).toFixed(2)} h of audio); ${m.alreadyCached} already prepared, ${m.failed} failed\n`
 }
 
@@ -28,7 +32,7 @@ export const importCommand: CliCommand = {
   summary: 'import folder trees of recordings into a project (header-only; unreadable files are quarantined)',
   usage: 'PROJECT FOLDER… [--time-expansion F] [--prepare-media] [--json]',
   details:
-    '--prepare-media then computes the waveform peaks and default spectrogram of every recording of 10 minutes or more, as the app does after an import, so that they open at once (it decodes those files whole; resumable from the Jobs view)',
+    `--prepare-media then computes the waveform peaks and default spectrogram of every recording of ${LONG_MINUTES} minutes or more, as the app does after an import, so that they open at once (it decodes those files whole; resumable from the Jobs view)`,
   options: { 'time-expansion': { type: 'string' }, 'prepare-media': { type: 'boolean' }, json: { type: 'boolean' } },
   positionals: { min: 2, max: 101 },
   async run(ctx) {
