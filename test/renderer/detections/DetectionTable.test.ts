@@ -3,6 +3,7 @@ import { mount, flushPromises } from '@vue/test-utils'
 import DetectionTable from '../../../src-renderer/src/components/detections/DetectionTable.vue'
 import { MAX_SCROLL_PX } from '../../../src-renderer/src/components/detections/virtual-rows'
 import { detectionRow } from './fixtures'
+import type { DetectionRow, DetectionSort } from '../../../src-shared/contracts'
 
 const rowAt = (i: number) => (i % 7 === 3 ? undefined : detectionRow(i))
 
@@ -13,15 +14,18 @@ async function scrollTo(el: HTMLElement, top: number): Promise<void> {
   await flushPromises()
 }
 
+/** The table mounted in the document with these props, its first render settled. */
+async function mountTable(props: { total: number; rowAt: (i: number) => DetectionRow | undefined; selectedIndex: number | null; sort: DetectionSort }) {
+  const wrapper = mount(DetectionTable, { props, attachTo: document.body })
+  await flushPromises()
+  return wrapper
+}
+
 describe('detection table', () => {
   it('keeps a million rows to a few dozen elements, reaches the last row, and asks for the rows it shows', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     try {
-      const wrapper = mount(DetectionTable, {
-        props: { total: 1_000_000, rowAt, selectedIndex: null, sort: { by: 'score', dir: 'desc' } },
-        attachTo: document.body,
-      })
-      await flushPromises()
+      const wrapper = await mountTable({ total: 1_000_000, rowAt, selectedIndex: null, sort: { by: 'score', dir: 'desc' } })
       expect(wrapper.findAll('.row.body').length).toBeLessThan(40)
       const content = wrapper.find('.content').element as HTMLElement
       expect(content.style.height).toBe(`${MAX_SCROLL_PX}px`)
@@ -43,11 +47,7 @@ describe('detection table', () => {
   })
 
   it('marks the selected row and the sorted column, and reports clicks', async () => {
-    const wrapper = mount(DetectionTable, {
-      props: { total: 50, rowAt: (i: number) => detectionRow(i), selectedIndex: 2, sort: { by: 'time', dir: 'asc' } },
-      attachTo: document.body,
-    })
-    await flushPromises()
+    const wrapper = await mountTable({ total: 50, rowAt: (i: number) => detectionRow(i), selectedIndex: 2, sort: { by: 'time', dir: 'asc' } })
     expect(wrapper.find('.row.body.selected').attributes('data-index')).toBe('2')
     expect(wrapper.find('[aria-sort="ascending"]').text()).toBe('Time')
     await wrapper.find('[data-index="4"]').trigger('mousedown')
@@ -58,11 +58,7 @@ describe('detection table', () => {
   })
 
   it('opens on a selected row far down the list, and follows the selection even when no scroll event came', async () => {
-    const wrapper = mount(DetectionTable, {
-      props: { total: 1000, rowAt: (i: number) => detectionRow(i), selectedIndex: 600, sort: { by: 'score', dir: 'desc' } },
-      attachTo: document.body,
-    })
-    await flushPromises()
+    const wrapper = await mountTable({ total: 1000, rowAt: (i: number) => detectionRow(i), selectedIndex: 600, sort: { by: 'score', dir: 'desc' } })
     expect(wrapper.find('.row.body.selected').attributes('data-index')).toBe('600')
 
     // The element scrolled (the browser adjusted it) but onScroll's frame has not run yet: the
