@@ -47,7 +47,11 @@ export interface TrainHeadOptions {
   classWeights?: ClassWeighting
   /** Mixup α: each example is mixed with a batch partner by λ ~ Beta(α, α); 0 turns it off (default). */
   mixup?: number
-  /** Epochs without a validation loss 0.5 % below the best before stopping (default 3). Needs a validation set. */
+  /**
+   * Epochs without real progress before stopping (default 3): progress is a validation loss 0.5 %
+   * below the best, and at least 1e-4 nats below it per class (multi-label) or per example
+   * (multi-class). Needs a validation set.
+   */
   patience?: number
   /** Threads for the matrix products (default: all cores, at most 8). */
   threads?: number
@@ -143,6 +147,7 @@ export async function trainHead(train: HeadExamples, val: HeadExamples | undefin
     const order = new Int32Array(n)
 
     const history: TrainingEpoch[] = []
+    const minAbsoluteImprovement = MIN_ABSOLUTE_IMPROVEMENT * (opts.task === 'multi-label' ? classes : 1)
     let best = { loss: Infinity, epoch: 0, params: net.params.slice() }
     let stale = 0
     let stoppedEarly = false
@@ -188,9 +193,12 @@ export async function trainHead(train: HeadExamples, val: HeadExamples | undefin
         }
         record.valLoss = total / val.n
         // The best parameters are kept whenever the loss is lower, but only a real improvement
-        // resets the patience: on separable data the loss creeps down forever by fractions of a
-        // per cent an epoch, and training would always run to the epoch limit for nothing.
-        if (record.valLoss < best.loss * (1 - MIN_RELATIVE_IMPROVEMENT)) stale = 0
+        // resets the patience. On overlapping classes the loss levels off and the relative rule
+        // ends training; on separable ones it keeps falling by a few per cent an epoch towards
+        // zero for as long as the weights are allowed to grow, long after every score sits on the
+        // right side of any threshold (mAP 1 from the first epochs), and only the absolute
+        // floor stops it.
+        if (record.valLoss < Math.min(best.loss * (1 - MIN_RELATIVE_IMPROVEMENT), best.loss - minAbsoluteImprovement)) stale = 0
         else stale++
         if (record.valLoss < best.loss) best = { loss: record.valLoss, epoch, params: net.params.slice() }
       } else {
@@ -250,8 +258,15 @@ interface ResolvedOptions {
   threads: number
 }
 
-/** A validation loss this much lower (relative) than the best so far counts as progress for early stopping. */
+/** A validation loss this much lower (relative) than the best so far counts as progress for early stopping … */
 const MIN_RELATIVE_IMPROVEMENT = 0.005
+/**
+ * … when it is also this much lower in nats for each binary decision the loss adds up: one per
+ * class for multi-label heads (the loss sums the classes' binary cross-entropies), one per
+ * example for multi-class heads. A change this small in a per-decision log-loss moves no score
+ * measurably (at a loss of 1e-3 the right answer's probability is already 0.999).
+ */
+const MIN_ABSOLUTE_IMPROVEMENT = 1e-4
 
 function resolveOptions(opts: TrainHeadOptions, classes: number): ResolvedOptions {
   const o: ResolvedOptions = {

@@ -12,6 +12,7 @@ import { decodeThreadEntry } from '../../src-main/analysis/audio-thread'
 import { embeddingsFile, readEmbeddings } from '../../src-main/analysis/embedding-files'
 import { RecordingScorer } from '../../src-main/analysis/recording-scorer'
 import { rescoreHeads } from '../../src-main/analysis/rescore-heads'
+import { scoreThreadEntry } from '../../src-main/analysis/score-thread'
 import { loadScoringHeads } from '../../src-main/analysis/scoring-heads'
 import { AnalysisRepository } from '../../src-main/analysis/analysis-repository'
 import { computeFbank } from '../../src-main/features/fbank'
@@ -119,14 +120,16 @@ async function analysisGroup(title: string, root: string, modelDir: string, file
   }
 }
 
-/** Seconds of the best of `runs` rescores, each after `prepare`. */
-async function timedRescore(p: BenchProject, headId: number, runs: number, prepare: (run: number) => void): Promise<{ best: number; detections: number }> {
+const SCORE_THREAD = scoreThreadEntry(join(__dirname, '..', '..', 'src-main', 'workers'))
+
+/** Seconds of the best of `runs` rescores, each after `prepare`; reading and scoring on `scoreThread` when given. */
+async function timedRescore(p: BenchProject, headId: number, runs: number, prepare: (run: number) => void, scoreThread: string | null = null): Promise<{ best: number; detections: number }> {
   let best = Infinity
   let detections = 0
   for (let run = 0; run < runs; run++) {
     prepare(run)
     const t0 = performance.now()
-    const r = await rescoreHeads({ db: p.db, projectDir: p.dir, headIds: [headId], jobId: null })
+    const r = await rescoreHeads({ db: p.db, projectDir: p.dir, headIds: [headId], jobId: null, scoreThread })
     best = Math.min(best, (performance.now() - t0) / 1000)
     detections = r.detections
   }
@@ -166,6 +169,13 @@ async function rescoreGroup(root: string, demoDir: string): Promise<BenchGroup> 
           await timedRescore(p, headId, 1, () => undefined)
           const r = await timedRescore(p, headId, 2, (run) => withThresholds([thresholds[0] + (run % 2 === 0 ? 0.01 : 0), thresholds[1]], 2 + run))
           return { value: r.best, unit: 's', note: `${label}; ${r.detections} detections; ${(total / r.best / 1e6).toFixed(2)} M windows/s` }
+        },
+      },
+      {
+        name: 'the same on the score thread, as the rescore job runs it',
+        run: async () => {
+          const r = await timedRescore(p, headId, 2, (run) => withThresholds([thresholds[0] + (run % 2 === 0 ? 0.01 : 0), thresholds[1]], 4 + run), SCORE_THREAD)
+          return { value: r.best, unit: 's', note: `reading and scoring on a worker thread beside the writes; the thread is new each time, so its code starts cold as in the job's own process, where the rows above start warm; ${r.detections} detections` }
         },
       },
       {

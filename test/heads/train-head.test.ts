@@ -32,11 +32,11 @@ function gaussianLine(n: number, positiveRate: number, seed: number): HeadExampl
   return { x, y, n, dim: 1 }
 }
 
-/** Prototype-plus-noise embeddings with multi-hot labels. */
-function prototypes(n: number, dim: number, classes: number, seed: number, multiClass = false): HeadExamples {
+/** Prototype-plus-noise embeddings with multi-hot labels; `scale` sets the prototypes' size against unit noise. */
+function prototypes(n: number, dim: number, classes: number, seed: number, multiClass = false, scale = 1): HeadExamples {
   const rng = new Prng(seed)
   const protoRng = new Prng(4242) // same class prototypes in every set
-  const protos = Array.from({ length: classes * dim }, () => protoRng.normal())
+  const protos = Array.from({ length: classes * dim }, () => protoRng.normal() * scale)
   const x = new Float32Array(n * dim)
   const y = new Float32Array(n * classes)
   for (let i = 0; i < n; i++) {
@@ -185,6 +185,27 @@ describe('trainHead: behaviour', () => {
     // … and the head returned is the epoch with the lowest loss, even a marginally lower one.
     expect(losses[history.bestEpoch - 1]).toBe(Math.min(...losses))
     expect(head.trainedWith?.bestEpoch).toBe(history.bestEpoch)
+  })
+
+  it('stops once the validation loss gains less than 1e-4 nats per class an epoch, even while that is still several per cent', async () => {
+    // Widely separated classes: the loss heads for zero, falling ~3 % an epoch for as long as the
+    // weights may grow, so the relative rule alone would run to the epoch limit.
+    const set = (seed: number): HeadExamples => prototypes(400, 32, 4, seed, false, 4)
+    const { head, history } = await trainHead(set(31), set(32), { ...base, seed: 3, kind: 'linear', task: 'multi-label', epochs: 300, batchSize: 16, patience: 3 })
+    const losses = history.epochs.map((e) => e.valLoss as number)
+    expect(history.stoppedEarly).toBe(true)
+    expect(losses.length).toBeLessThan(150)
+    const floor = 4 * 1e-4 // 4 classes
+    for (let i = losses.length - 3; i < losses.length; i++) {
+      const before = Math.min(...losses.slice(0, i))
+      expect(losses[i]).toBeLessThan(before * 0.995) // relative progress …
+      expect(losses[i]).toBeGreaterThanOrEqual(before - floor) // … but under the absolute floor
+    }
+    const k = losses.length - 4
+    expect(losses[k]).toBeLessThan(Math.min(...losses.slice(0, k)) - floor)
+    // the loss still fell every epoch, so the last epoch is the best one
+    expect(history.bestEpoch).toBe(losses.length)
+    expect(head.trainedWith?.bestEpoch).toBe(losses.length)
   })
 
   it('trains multi-class heads to high held-out accuracy (linear and GELU MLP)', async () => {
