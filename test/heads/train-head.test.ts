@@ -208,6 +208,20 @@ describe('trainHead: behaviour', () => {
     expect(head.trainedWith?.bestEpoch).toBe(losses.length)
   })
 
+  it('counts the absolute floor once per example for multi-class heads (one cross-entropy each)', async () => {
+    const set = (seed: number): HeadExamples => prototypes(400, 32, 5, seed, true, 4)
+    const { history } = await trainHead(set(41), set(42), { ...base, seed: 3, kind: 'linear', task: 'multi-class', epochs: 400, batchSize: 16, patience: 3 })
+    const losses = history.epochs.map((e) => e.valLoss as number)
+    expect(history.stoppedEarly).toBe(true)
+    for (let i = losses.length - 3; i < losses.length; i++) {
+      const before = Math.min(...losses.slice(0, i))
+      expect(losses[i]).toBeLessThan(before * 0.995)
+      expect(losses[i]).toBeGreaterThanOrEqual(before - 1e-4) // not 5 classes × 1e-4
+    }
+    const k = losses.length - 4
+    expect(losses[k]).toBeLessThan(Math.min(...losses.slice(0, k)) - 1e-4)
+  })
+
   it('trains multi-class heads to high held-out accuracy (linear and GELU MLP)', async () => {
     const train = prototypes(600, 32, 5, 2, true)
     const val = prototypes(300, 32, 5, 3, true)
