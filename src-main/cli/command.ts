@@ -1,5 +1,6 @@
 // What one CLI command is. Adding a command = one file in cli/commands/ and one line in its index.
 import type { ParseArgsConfig } from 'node:util'
+import { AppError } from '../errors'
 import type { MainServices } from '../services/composition'
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>
@@ -40,6 +41,20 @@ export function stringOption(ctx: CommandContext, name: string): string | undefi
 
 export function flagOption(ctx: CommandContext, name: string): boolean {
   return ctx.values[name] === true
+}
+
+/** A numeric option that passes `check`; otherwise INVALID_REQUEST saying it must be `what`. */
+export function numberOption(ctx: CommandContext, name: string, check: (n: number) => boolean, what: string): number | undefined {
+  const text = stringOption(ctx, name)
+  if (text === undefined) return undefined
+  const n = Number(text)
+  if (!(Number.isFinite(n) && check(n))) throw new AppError('INVALID_REQUEST', `--${name} must be ${what}, got "${text}"`)
+  return n
+}
+
+/** An option holding a database id (a positive integer). */
+export function idOption(ctx: CommandContext, name: string): number | undefined {
+  return numberOption(ctx, name, (n) => Number.isSafeInteger(n) && n >= 1, 'a positive integer id')
 }
 
 /** `  CODE  path: reason` for a file that could not be read (most reasons already start with the path). */

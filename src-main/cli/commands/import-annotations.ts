@@ -3,14 +3,7 @@ import { basename, resolve } from 'node:path'
 import type { AnnotationImportReport } from '../../../src-shared/contracts'
 import { AppError } from '../../errors'
 import { decodeAnnotationBytes } from '../../season/formats/text-lines'
-import { flagOption, stringOption, type CliCommand } from '../command'
-
-function positiveId(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined
-  const n = Number(text)
-  if (!Number.isSafeInteger(n) || n < 1) throw new AppError('INVALID_REQUEST', `--${name} must be a positive integer id, got "${text}"`)
-  return n
-}
+import { flagOption, idOption, type CliCommand } from '../command'
 
 function describe(r: AnnotationImportReport): string {
   const lines = [`${r.fileName} (${r.format}): ${r.imported} imported, ${r.skipped} skipped${r.createdLabels.length > 0 ? `; new labels: ${r.createdLabels.join(', ')}` : ''}`]
@@ -27,8 +20,8 @@ export const importAnnotationsCommand: CliCommand = {
   positionals: { min: 2, max: 10_000 },
   async run(ctx) {
     const [project, ...files] = ctx.positionals
-    const recordingId = positiveId('recording', stringOption(ctx, 'recording'))
-    const labelSetId = positiveId('label-set', stringOption(ctx, 'label-set'))
+    const recordingId = idOption(ctx, 'recording')
+    const labelSetId = idOption(ctx, 'label-set')
     const byName = flagOption(ctx, 'match-by-name')
     if ((recordingId === undefined) === !byName) throw new AppError('INVALID_REQUEST', 'give either --recording ID or --match-by-name')
     const services = ctx.services()

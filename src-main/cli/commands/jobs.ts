@@ -4,7 +4,7 @@ import { openProjectReadOnly } from '../../db/connection'
 import { JobRepository, toSnapshot } from '../../db/job-repository'
 import { projectDbPath } from '../../db/project-layout'
 import { AppError } from '../../errors'
-import { flagOption, stringOption, type CliCommand } from '../command'
+import { flagOption, idOption, stringOption, type CliCommand } from '../command'
 import { formatProgressText } from '../progress-bar'
 import { runProjectJob } from '../run-project-job'
 
@@ -27,10 +27,8 @@ export const jobsCommand: CliCommand = {
   options: { json: { type: 'boolean' }, limit: { type: 'string' }, resume: { type: 'string' } },
   positionals: { min: 1, max: 1 },
   async run(ctx) {
-    const resumeText = stringOption(ctx, 'resume')
-    if (resumeText !== undefined) {
-      const id = Number(resumeText)
-      if (!Number.isSafeInteger(id) || id < 1) throw new AppError('INVALID_REQUEST', `--resume takes a job id (a positive integer), got "${resumeText}"`)
+    const id = idOption(ctx, 'resume')
+    if (id !== undefined) {
       const result = await runProjectJob(ctx, ctx.positionals[0], { resumeId: id }, `Job ${id}`)
       ctx.io.stdout.write(flagOption(ctx, 'json') ? JSON.stringify(result ?? null, null, 2) + '\n' : `Job ${id} succeeded:\n${JSON.stringify(result ?? null, null, 2)}\n`)
       return

@@ -1,16 +1,8 @@
 import { resolve } from 'node:path'
 import { SplitBy, TrainHeadResult, type JobParams, type TrainingOptions } from '../../../src-shared/contracts'
 import { AppError } from '../../errors'
-import { flagOption, stringOption, type CliCommand, type CommandContext } from '../command'
+import { flagOption, numberOption, stringOption, type CliCommand } from '../command'
 import { runProjectJob } from '../run-project-job'
-
-function numberOption(ctx: CommandContext, name: string, check: (n: number) => boolean, what: string): number | undefined {
-  const text = stringOption(ctx, name)
-  if (text === undefined) return undefined
-  const n = Number(text)
-  if (!(Number.isFinite(n) && check(n))) throw new AppError('INVALID_REQUEST', `--${name} must be ${what}, got "${text}"`)
-  return n
-}
 
 /** Label codes → ids, all from one label set (the named one, else the only set holding every code). */
 export function labelIdsByCode(options: TrainingOptions, codes: readonly string[], labelSet?: string): { labelSetId: number; labelIds: number[] } {
