@@ -155,6 +155,8 @@ async function rescoreGroup(root: string, demoDir: string): Promise<BenchGroup> 
   const thresholds = [quantile(0, 0.97), quantile(1, 0.97)]
   const withThresholds = (t: number[], revision: number) => models.setConfig(headId, { ...head.head, thresholds: t, revision })
   withThresholds(thresholds, 1)
+  /** Before each timed run: the first label's threshold moved back or forth, under a new revision from `first` on. */
+  const thresholdChange = (first: number) => (run: number) => withThresholds([thresholds[0] + (run % 2 === 0 ? 0.01 : 0), thresholds[1]], first + run)
   const total = RECORDINGS * WINDOWS
   const label = `${(total / 1e6).toFixed(2)} M windows of ${dim}-d (${RECORDINGS} one-minute recordings), 1 linear head with 2 labels`
   let recordingIds = 1_000_000
@@ -167,14 +169,14 @@ async function rescoreGroup(root: string, demoDir: string): Promise<BenchGroup> 
         baseline: true,
         run: async () => {
           await timedRescore(p, headId, 1, () => undefined)
-          const r = await timedRescore(p, headId, 2, (run) => withThresholds([thresholds[0] + (run % 2 === 0 ? 0.01 : 0), thresholds[1]], 2 + run))
+          const r = await timedRescore(p, headId, 2, thresholdChange(2))
           return { value: r.best, unit: 's', note: `${label}; ${r.detections} detections; ${(total / r.best / 1e6).toFixed(2)} M windows/s` }
         },
       },
       {
         name: 'the same on the score thread, as the rescore job runs it',
         run: async () => {
-          const r = await timedRescore(p, headId, 2, (run) => withThresholds([thresholds[0] + (run % 2 === 0 ? 0.01 : 0), thresholds[1]], 4 + run), SCORE_THREAD)
+          const r = await timedRescore(p, headId, 2, thresholdChange(4), SCORE_THREAD)
           return { value: r.best, unit: 's', note: `reading and scoring on a worker thread beside the writes; the thread is new each time, so its code starts cold as in the job's own process, where the rows above start warm; ${r.detections} detections` }
         },
       },
