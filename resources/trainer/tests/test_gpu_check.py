@@ -25,11 +25,15 @@ def test_gpu_check_smoke_runs_and_reports_every_figure(tmp_path):
     for stage in ("decode", "fbank", "encoder"):
         assert stage in embed
     assert embed["encoder"]["audio_s_per_s"] > 0 and embed["projected_minutes_for_1000_hours"] > 0
-    assert report["embed_fp32_vs_run"]["clip_min"] > 0.999999
+    # fp32 on a CPU reproduces itself; on a GPU machine the run is bf16 (issue 7: ≥ 0.99 against fp32)
+    precision = report["embed_fp32_vs_run"]["precision"]
+    floor = 0.999999 if precision == "fp32" else 0.99
+    assert report["embed_fp32_vs_run"]["clip_min"] > floor
+    assert embed["data_wait_s"] >= 0 and embed["encoder"]["seconds"] > 0
     ort = report["vs_onnxruntime"]
     assert "error" not in ort, ort.get("error")
-    assert ort["export_parity"]["status"] == "ok" and ort["embed_precision"] == "fp32"
+    assert ort["export_parity"]["status"] == "ok" and ort["embed_precision"] == precision
     # the first recording (30 s) compared window by window: 3 s windows every 1 s
     assert ort["windows"] == 30
-    for run in ("embed", "embed_fp32"):
-        assert ort[run]["clip"] > 0.99999 and ort[run]["window_min"] > 0.99999
+    assert ort["embed_fp32"]["clip"] > 0.99999 and ort["embed_fp32"]["window_min"] > 0.99999
+    assert ort["embed"]["clip"] > floor and ort["embed"]["window_min"] > floor

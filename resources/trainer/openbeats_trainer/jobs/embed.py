@@ -160,7 +160,7 @@ class EmbedRun:
         self.pending: Dict[int, _Pending] = {}
         self.failed: set = set()
         self.timing = {"decode_s": 0.0, "worker_fbank_s": 0.0, "device_fbank_s": 0.0, "encoder_s": 0.0,
-                       "audio_s": 0.0, "recordings_done": 0, "recordings_failed": 0}
+                       "data_wait_s": 0.0, "audio_s": 0.0, "recordings_done": 0, "recordings_failed": 0}
 
     # -- bookkeeping -----------------------------------------------------------------------------
     def _completed_ids(self) -> set:
@@ -219,31 +219,62 @@ class EmbedRun:
         self.emitter.log(f"skipped recording {item.id}: {message}", "warn", code=code, id=item.id)
 
     # -- compute ---------------------------------------------------------------------------------
-    def _sync(self) -> None:
-        if self.runtime.device.type == "cuda":
-            torch.cuda.synchronize()
-
-    def _encode(self, batch: Dict[str, Any]) -> np.ndarray:
+    def _launch(self, batch: Dict[str, Any]) -> Dict[str, Any]:
+        """Queues one batch's fbank (on the device), encoder and copy back to the host. On CUDA this
+        returns at once, so the host prepares the next batch while the GPU computes this one;
+        `_collect` waits for it."""
         device = self.runtime.device
-        x = batch["x"].to(device, non_blocking=True)
-        lengths = batch["length"].to(device)
-        if self.fbank_on == "device":
-            self._sync()
-            began = time.perf_counter()
-            x = normalize_fbank(batched_fbank(x), self.cfg.fbank_mean, self.cfg.fbank_std)
-            self._sync()
-            self.timing["device_fbank_s"] += time.perf_counter() - began
-        frames = frame_lengths_from_samples(lengths)
-        partial = bool((frames < x.shape[1]).any())
+        cuda = device.type == "cuda"
+        marks = [torch.cuda.Event(enable_timing=True) for _ in range(3)] if cuda else None
         began = time.perf_counter()
+        if marks:
+            marks[0].record()
+        x = batch["x"].to(device, non_blocking=True)
+        lengths = batch["length"].to(device, non_blocking=True)
+        if self.fbank_on == "device":
+            x = normalize_fbank(batched_fbank(x), self.cfg.fbank_mean, self.cfg.fbank_std)
+            if marks:
+                marks[1].record()
+            else:
+                self.timing["device_fbank_s"] += time.perf_counter() - began
+                began = time.perf_counter()
+        elif marks:
+            marks[1].record()
+        frames = frame_lengths_from_samples(lengths)
+        # a batch of full chunks needs no padding mask; only the synchronising check for a short one is on the host
+        partial = bool((batch["length"] < chunk_samples(self.hp.chunk_patches)).any())
         max_layer = None if self.hp.layer < 0 else self.hp.layer
         with torch.no_grad(), self.runtime.autocast():
             out = self.encoder(x, frames if partial else None, max_layer=max_layer).last_hidden
-        per_time = out.float().view(out.shape[0], -1, FREQ_PATCHES, out.shape[-1]).mean(dim=2)
-        result = per_time.cpu().numpy()
-        self._sync()
-        self.timing["encoder_s"] += time.perf_counter() - began
-        return result
+            per_time = out.float().view(out.shape[0], -1, FREQ_PATCHES, out.shape[-1]).mean(dim=2)
+        if cuda:
+            host = torch.empty(per_time.shape, dtype=per_time.dtype, pin_memory=True)
+            host.copy_(per_time, non_blocking=True)
+            marks[2].record()
+        else:
+            host = per_time
+            self.timing["encoder_s"] += time.perf_counter() - began
+        return {"batch": batch, "host": host, "marks": marks}
+
+    def _collect(self, launched: Dict[str, Any]) -> np.ndarray:
+        marks = launched["marks"]
+        if marks:
+            marks[2].synchronize()
+            fbank_ms = marks[0].elapsed_time(marks[1])
+            if self.fbank_on == "device":
+                self.timing["device_fbank_s"] += fbank_ms / 1000.0
+            self.timing["encoder_s"] += marks[1].elapsed_time(marks[2]) / 1000.0
+        return launched["host"].numpy()
+
+    def _store(self, batch: Dict[str, Any], features: np.ndarray) -> None:
+        for row in range(features.shape[0]):
+            rec = int(batch["rec"][row])
+            if rec in self.failed or rec not in self.pending:
+                continue
+            state = self.pending[rec]
+            state.parts[int(batch["chunk"][row])] = features[row, : int(batch["patches"][row])]
+            if len(state.parts) == state.chunks:
+                self._finalize(rec)
 
     def run(self) -> Dict[str, Any]:
         spec, hp, runtime = self.spec, self.hp, self.runtime
@@ -271,24 +302,28 @@ class EmbedRun:
         total = len(todo)
         self.emitter.progress(0, total, force=True, audio_s=0.0, audio_s_per_s=None, eta_s=None)
         cancelled = False
-        for batch in DataLoader(stream, **loader_args):
-            if batch["kind"] == "error":
+        in_flight: Optional[Dict[str, Any]] = None  # the batch the GPU is computing while the next one loads
+        batches = iter(DataLoader(stream, **loader_args))
+        while True:
+            waited = time.perf_counter()
+            batch = next(batches, None)
+            self.timing["data_wait_s"] += time.perf_counter() - waited
+            if batch is not None and batch["kind"] == "error":
                 self._fail(int(batch["rec"]), batch["code"], batch["message"])
-            else:
+            elif batch is not None:
                 for meta in batch["recordings"]:
                     self.pending[meta["rec"]] = _Pending(meta["length"], meta["sample_rate"], meta["chunks"])
                 for key in ("decode_s", "audio_s"):
                     self.timing[key] += batch[key]
                 self.timing["worker_fbank_s"] += batch["fbank_s"]
-                features = self._encode(batch)
-                for row in range(features.shape[0]):
-                    rec = int(batch["rec"][row])
-                    if rec in self.failed or rec not in self.pending:
-                        continue
-                    state = self.pending[rec]
-                    state.parts[int(batch["chunk"][row])] = features[row, : int(batch["patches"][row])]
-                    if len(state.parts) == state.chunks:
-                        self._finalize(rec)
+                launched = self._launch(batch)
+                if in_flight is not None:
+                    self._store(in_flight["batch"], self._collect(in_flight))
+                in_flight = launched
+            if batch is None or self.stop.requested:
+                if in_flight is not None:
+                    self._store(in_flight["batch"], self._collect(in_flight))
+                    in_flight = None
             handled = self.timing["recordings_done"] + self.timing["recordings_failed"]
             elapsed = time.perf_counter() - started
             rate = self.timing["audio_s"] / elapsed if elapsed > 0 else None
@@ -297,6 +332,8 @@ class EmbedRun:
                                   audio_s_per_s=rate, eta_s=eta)
             if self.stop.requested:
                 cancelled = True
+                break
+            if batch is None:
                 break
         wall = time.perf_counter() - started
         runtime.barrier()
@@ -324,6 +361,8 @@ class EmbedRun:
                       "audio_s_per_s" + ("_per_worker" if self.fbank_on == "worker" else ""):
                           rate(t["worker_fbank_s"] if self.fbank_on == "worker" else t["device_fbank_s"])},
             "encoder": {"seconds": t["encoder_s"], "audio_s_per_s": rate(t["encoder_s"])},
+            # the main loop waiting for loader workers (on CUDA the GPU may be busy meanwhile)
+            "data_wait_s": t["data_wait_s"],
         }
         if self.runtime.device.type == "cuda":
             out["peak_gpu_memory_bytes"] = int(torch.cuda.max_memory_allocated(self.runtime.device))
