@@ -13,10 +13,12 @@ import { availableParallelism } from 'node:os'
 import { z } from 'zod'
 import type { AnalysisFailure, AnalyzeParams, AnalyzeResult } from '../../src-shared/contracts'
 import { stream16k } from '../audio'
-import { AppError, throwIfAborted, toErrorData } from '../errors'
+import { AppError, fromErrorData, throwIfAborted, toErrorData } from '../errors'
 import { embedStream } from '../model/embed/embed-file'
 import type { EncoderEngine, EngineOptions } from '../model/engine/encoder-engine'
 import type { ProviderName } from '../model/engine/providers'
+import type { FbankNormalization } from '../model/types'
+import { streamFromThread } from '../jobs/worker-thread'
 import { readModelPackage } from '../model/package/read-package'
 import { ModelsRepository, type EncoderRecord } from '../services/models-repository'
 import { AnalysisRepository, type PendingRecording } from './analysis-repository'
@@ -25,6 +27,7 @@ import { DetectionStore } from './detection-store'
 import { defaultInferenceThreads } from './inference-threads'
 import { EmbeddingFileWriter, embeddingsFile, removePartialFiles } from './embedding-files'
 import { RecordingScorer } from './recording-scorer'
+import { dealRecordings, lanesFor, type LaneItem, type LaneRequest, type LaneSide } from './embed-lanes'
 import { checkUnchanged } from './unchanged-recording'
 import { loadScoringHeads, type ScoringHead } from './scoring-heads'
 import { checkWindowGrid, type WindowGrid } from './window-grid'
@@ -49,6 +52,11 @@ export interface AnalyzeOptions {
    * made whole analyses slower, not faster (see the analyze bench); 'always' / 'never' force it.
    */
   decodeOnThread?: 'auto' | 'always' | 'never'
+  /**
+   * The analysis-lane worker-thread entry (see embed-lanes.ts); null or absent: no lanes. Used
+   * only when the encoder runs on the CPU with ≥ 2 threads and no `createEngine` is given.
+   */
+  embedLane?: string | null
   createEngine?: EngineFactory
   onProgress?: (done: number, total: number | null, unit: string, message: string) => void
   onCheckpoint?: (state: AnalyzeCheckpoint) => void
@@ -132,35 +140,61 @@ export async function analyzeRecordings(o: AnalyzeOptions): Promise<AnalyzeResul
     // wakes at once for the next run (the analyze bench: ~9 % more audio-s/s on 2 cores); next to
     // a decode thread on the same cores it would busy-wait on the core the decoder needs.
     const spinning = decodeThread === null || availableParallelism() > threads
-    const engine = await (o.createEngine ?? defaultEngine)(pkg.dir, { threads, providers: providersFor(params.provider), spinning, verify: false, signal })
+    let engine: EncoderEngine | null = await (o.createEngine ?? defaultEngine)(pkg.dir, { threads, providers: providersFor(params.provider), spinning, verify: false, signal })
     provider = engine.provider.used
     if (engine.provider.notice) log('warn', engine.provider.notice)
-    const scorer = new RecordingScorer(heads, encoder.encoder.dim, grid, { analysisId: analysis.id, encoderId: encoder.id, encoder: `${encoder.name} ${encoder.version}`, ...grid })
+    const scorerFor = () => new RecordingScorer(heads, encoder.encoder.dim, grid, { analysisId: analysis.id, encoderId: encoder.id, encoder: `${encoder.name} ${encoder.version}`, ...grid })
+    let doneSeconds = 0
+    let files = 0
+    const tally = (rec: PendingRecording, outcome: RecordingOutcome) => {
+      if (outcome.ok) {
+        tallies.analysed++
+        tallies.windows += outcome.windows
+        tallies.audioSeconds += outcome.audioSeconds
+        outcome.perHead.forEach((n, k) => {
+          tallies.detections += n
+          tallies.perHead.set(heads[k].id, (tallies.perHead.get(heads[k].id) ?? 0) + n)
+        })
+      } else {
+        tallies.failed.push(outcome.failure)
+        log('warn', `quarantined ${rec.path}: ${outcome.failure.code}: ${outcome.failure.reason}`)
+      }
+      doneSeconds += rec.durationS
+      report(doneSeconds, ++files)
+      o.onCheckpoint?.({ version: 1, analysisId: analysis.id, threads, provider, alreadyAnalysed })
+    }
     try {
-      let doneSeconds = 0
-      for (let i = 0; i < pending.length; i++) {
-        throwIfAborted(signal)
-        const rec = pending[i]
-        const outcome = await analyzeOne({ o, rec, engine, scorer, heads, grid, analysisId: analysis.id, encoder, store, analyses, decodeThread, onSeconds: (s) => report(doneSeconds + Math.min(s, rec.durationS), i) })
-        if (outcome.ok) {
-          tallies.analysed++
-          tallies.windows += outcome.windows
-          tallies.audioSeconds += outcome.audioSeconds
-          outcome.perHead.forEach((n, k) => {
-            tallies.detections += n
-            tallies.perHead.set(heads[k].id, (tallies.perHead.get(heads[k].id) ?? 0) + n)
-          })
-        } else {
-          tallies.failed.push(outcome.failure)
-          log('warn', `quarantined ${rec.path}: ${outcome.failure.code}: ${outcome.failure.reason}`)
+      const layout = lanesFor(threads, encoder.encoder.dim)
+      if (o.embedLane && !o.createEngine && provider === 'cpu' && layout.lanes > 1 && pending.length > 1) {
+        const probe = engine
+        engine = null
+        await probe.dispose()
+        log('info', `${layout.lanes} recordings at a time, each with ${layout.threadsPerLane} encoder thread(s)`)
+        await runLanes({ o, heads, analysisId: analysis.id, store, analyses }, o.embedLane, layout, pending, {
+          modelDir: pkg.dir,
+          windowS: grid.windowS,
+          hopS: grid.hopS,
+          normalization: encoder.encoder.normalization,
+          dim: encoder.encoder.dim,
+          scorerFor,
+          onSeconds: (inFlight) => report(doneSeconds + inFlight, files),
+          onOutcome: tally,
+        })
+      } else {
+        const scorer = scorerFor()
+        try {
+          for (let i = 0; i < pending.length; i++) {
+            throwIfAborted(signal)
+            const rec = pending[i]
+            const outcome = await analyzeOne({ o, rec, engine, scorer, heads, grid, analysisId: analysis.id, encoder, store, analyses, decodeThread, onSeconds: (s) => report(doneSeconds + Math.min(s, rec.durationS), i) })
+            tally(rec, outcome)
+          }
+        } finally {
+          scorer.dispose()
         }
-        doneSeconds += rec.durationS
-        report(doneSeconds, i + 1)
-        o.onCheckpoint?.({ version: 1, analysisId: analysis.id, threads, provider, alreadyAnalysed })
       }
     } finally {
-      scorer.dispose()
-      await engine.dispose()
+      await engine?.dispose()
     }
   }
 
@@ -182,19 +216,50 @@ interface RecordingOutcomeOk {
 
 type RecordingOutcome = RecordingOutcomeOk | { ok: false; failure: AnalysisFailure }
 
-interface OneRecording {
+/** What committing or failing one recording needs, with or without lanes. */
+interface RecordingSink {
   o: AnalyzeOptions
+  heads: readonly ScoringHead[]
+  analysisId: number
+  store: DetectionStore
+  analyses: AnalysisRepository
+}
+
+interface OneRecording extends RecordingSink {
   rec: PendingRecording
   engine: EncoderEngine
   scorer: RecordingScorer
-  heads: readonly ScoringHead[]
   grid: WindowGrid
-  analysisId: number
   encoder: EncoderRecord
-  store: DetectionStore
-  analyses: AnalysisRepository
   decodeThread: string | null
   onSeconds: (seconds: number) => void
+}
+
+/** A recording that could not be decoded is marked failed (quarantined); any other error ends the job. */
+function failedRecording(x: RecordingSink, rec: PendingRecording, err: unknown): RecordingOutcome {
+  const e = toErrorData(err)
+  if (!isUnreadableAudio(e.code)) throw err
+  x.analyses.markFailed({ analysisId: x.analysisId, recordingId: rec.id, fingerprint: rec.fingerprint, code: e.code, message: e.message, jobId: x.o.jobId })
+  return { ok: false, failure: { recordingId: rec.id, path: rec.path, code: e.code, reason: e.message } }
+}
+
+/** The embeddings file in place, then the detections and the recording's row in one transaction. */
+function commitRecording(x: RecordingSink, rec: PendingRecording, writer: EmbeddingFileWriter, scorer: RecordingScorer, audioSeconds: number): RecordingOutcome {
+  const windows = writer.windows
+  let sha: string
+  try {
+    sha = writer.commit()
+  } catch (err) {
+    writer.abort()
+    throw new AppError('INTERNAL', `cannot store the embeddings of ${rec.path}: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  const detections = scorer.finish(audioSeconds)
+  const now = new Date().toISOString()
+  x.o.db.transaction(() => {
+    x.heads.forEach((h, k) => x.store.replace(h.id, rec.id, detections[k], x.o.jobId, now))
+    x.analyses.markDone({ analysisId: x.analysisId, recordingId: rec.id, fingerprint: rec.fingerprint, windows, audioS: audioSeconds, sha256: sha, jobId: x.o.jobId })
+  }).immediate()
+  return { ok: true, windows, audioSeconds, perHead: detections.map((d) => d.length) }
 }
 
 async function analyzeOne(x: OneRecording): Promise<RecordingOutcome> {
@@ -225,26 +290,133 @@ async function analyzeOne(x: OneRecording): Promise<RecordingOutcome> {
     audioSeconds = result.durationSeconds
   } catch (err) {
     writer.abort()
-    const e = toErrorData(err)
-    if (!isUnreadableAudio(e.code)) throw err
-    x.analyses.markFailed({ analysisId: x.analysisId, recordingId: rec.id, fingerprint: rec.fingerprint, code: e.code, message: e.message, jobId: o.jobId })
-    return { ok: false, failure: { recordingId: rec.id, path: rec.path, code: e.code, reason: e.message } }
+    return failedRecording(x, rec, err)
   }
-  const windows = writer.windows
-  let sha: string
+  return commitRecording(x, rec, writer, scorer, audioSeconds)
+}
+
+interface LaneRun extends RecordingSink {
+  entry: string
+  request: LaneRequest
+  scorer: RecordingScorer
+  dim: number
+  signal: AbortSignal
+  onSeconds: (rec: PendingRecording, seconds: number) => void
+  onOutcome: (rec: PendingRecording, outcome: RecordingOutcome) => void
+}
+
+/** The job thread's side of one lane: write, score and commit each recording the lane embeds. */
+async function consumeLane(x: LaneRun): Promise<void> {
+  const byId = new Map(x.request.recordings.map((r) => [r.id, r]))
+  let open: { rec: PendingRecording; writer: EmbeddingFileWriter } | null = null
+  const recording = (id: number) => {
+    if (open?.rec.id === id) return open
+    open?.writer.abort()
+    const rec = byId.get(id)
+    if (!rec) throw new AppError('INTERNAL', `an analysis lane sent recording ${id}, which it was not given`)
+    x.scorer.begin(id)
+    open = { rec, writer: new EmbeddingFileWriter(embeddingsFile(x.o.projectDir, x.analysisId, id), x.dim) }
+    return open
+  }
   try {
-    sha = writer.commit()
-  } catch (err) {
-    writer.abort()
-    throw new AppError('INTERNAL', `cannot store the embeddings of ${rec.path}: ${err instanceof Error ? err.message : String(err)}`)
+    const items = streamFromThread<LaneItem, LaneSide>(x.entry, x.request, {
+      what: 'an analysis lane',
+      unfinished: 'before its recordings were done',
+      signal: x.signal,
+      onSide: (m) => {
+        const rec = byId.get(m.rec)
+        if (!rec) return
+        if (m.t === 'warning') x.o.log?.('warn', `${rec.path}: ${m.message}`)
+        else x.onSeconds(rec, m.seconds)
+      },
+    })
+    for await (const item of items) {
+      const { rec, writer } = recording(item.rec)
+      if (item.t === 'windows') {
+        for (let i = 0; i < item.count; i++) {
+          const embedding = item.data.subarray(i * x.dim, (i + 1) * x.dim)
+          writer.append(embedding)
+          x.scorer.push(embedding)
+        }
+        continue
+      }
+      open = null
+      byId.delete(rec.id)
+      if (item.t === 'done') x.onOutcome(rec, commitRecording(x, rec, writer, x.scorer, item.audioSeconds))
+      else {
+        writer.abort()
+        x.onOutcome(rec, failedRecording(x, rec, fromErrorData(item.error)))
+      }
+    }
+    const left = [...byId.values()]
+    if (left.length > 0) throw new AppError('INTERNAL', `an analysis lane ended without ${left.map((r) => r.path).join(', ')}`)
+  } finally {
+    ;(open as { writer: EmbeddingFileWriter } | null)?.writer.abort()
   }
-  const detections = scorer.finish(audioSeconds)
-  const now = new Date().toISOString()
-  o.db.transaction(() => {
-    x.heads.forEach((h, k) => x.store.replace(h.id, rec.id, detections[k], o.jobId, now))
-    x.analyses.markDone({ analysisId: x.analysisId, recordingId: rec.id, fingerprint: rec.fingerprint, windows, audioS: audioSeconds, sha256: sha, jobId: o.jobId })
-  }).immediate()
-  return { ok: true, windows, audioSeconds, perHead: detections.map((d) => d.length) }
+}
+
+interface LaneSettings {
+  modelDir: string
+  windowS: number
+  hopS: number
+  normalization: FbankNormalization
+  dim: number
+  scorerFor: () => RecordingScorer
+  /** Seconds of audio done in the recordings the lanes are working on. */
+  onSeconds: (inFlight: number) => void
+  onOutcome: (rec: PendingRecording, outcome: RecordingOutcome) => void
+}
+
+/**
+ * The recordings dealt to lanes (embed-lanes.ts), each lane's results committed here as they come.
+ * The first lane that fails stops the others; the job then fails with that lane's error.
+ */
+async function runLanes(sink: RecordingSink, entry: string, layout: { lanes: number; threadsPerLane: number }, pending: readonly PendingRecording[], s: LaneSettings): Promise<void> {
+  const { signal } = sink.o
+  const stop = new AbortController()
+  const onAbort = () => stop.abort()
+  signal?.addEventListener('abort', onAbort, { once: true })
+  if (signal?.aborted) stop.abort()
+  const progress = new Map<number, number>()
+  let firstError: unknown = null
+  const scorers: RecordingScorer[] = []
+  try {
+    const parts = dealRecordings(pending, layout.lanes)
+    await Promise.allSettled(
+      parts.map((recordings) => {
+        const scorer = s.scorerFor()
+        scorers.push(scorer)
+        const batchSize = sink.o.params.batchSize
+        const request: LaneRequest = { modelDir: s.modelDir, threads: layout.threadsPerLane, spinning: false, windowS: s.windowS, hopS: s.hopS, normalization: s.normalization, ...(batchSize ? { batchSize } : {}), recordings }
+        return consumeLane({
+          ...sink,
+          entry,
+          request,
+          scorer,
+          dim: s.dim,
+          signal: stop.signal,
+          onSeconds: (rec, seconds) => {
+            progress.set(rec.id, Math.min(seconds, rec.durationS))
+            let inFlight = 0
+            for (const v of progress.values()) inFlight += v
+            s.onSeconds(inFlight)
+          },
+          onOutcome: (rec, outcome) => {
+            progress.delete(rec.id)
+            s.onOutcome(rec, outcome)
+          },
+        }).catch((err: unknown) => {
+          firstError ??= err
+          stop.abort()
+        })
+      }),
+    )
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+    for (const scorer of scorers) scorer.dispose()
+  }
+  throwIfAborted(signal)
+  if (firstError) throw firstError
 }
 
 interface SummaryInput {

@@ -31,6 +31,37 @@ export function startWorkerThread(entry: string, workerData: unknown): Worker {
 
 type StreamMessage<T, S> = { t: 'item'; item: T } | { t: 'side'; side: S } | { t: 'end' } | { t: 'error'; error: AppErrorData }
 
+/** The thread side, pushed item by item: `push` waits while the starter holds no credit for one more. */
+export interface ThreadStreamWriter<T, S> {
+  push(item: T, moved?: ArrayBuffer[]): Promise<void>
+  side(side: S): void
+  end(): void
+  fail(err: unknown): void
+}
+
+/** A writer for the stream the starter reads with streamFromThread (`ahead` credits to begin with). */
+export function threadStreamWriter<T, S = never>(port: MessagePort, ahead: number): ThreadStreamWriter<T, S> {
+  let credits = ahead
+  let wake: (() => void) | null = null
+  port.on('message', (m: { t: 'credit' }) => {
+    if (m.t !== 'credit') return
+    credits++
+    wake?.()
+    wake = null
+  })
+  const post = (m: StreamMessage<T, S>, moved?: ArrayBuffer[]) => port.postMessage(m, moved)
+  return {
+    async push(item, moved) {
+      while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve))
+      credits--
+      post({ t: 'item', item }, moved)
+    },
+    side: (side) => post({ t: 'side', side }),
+    end: () => post({ t: 'end' }),
+    fail: (err) => post({ t: 'error', error: toErrorData(err) }),
+  }
+}
+
 /**
  * The thread side: posts the items of `produce(postSide)` while credits last (`ahead` to begin
  * with), then the end or the error. `transfer` names buffers to move rather than copy.
@@ -41,25 +72,13 @@ export function serveThreadStream<T, S = never>(
   produce: (postSide: (side: S) => void) => AsyncIterable<T> | Iterable<T>,
   transfer?: (item: T) => ArrayBuffer[],
 ): void {
-  let credits = ahead
-  let wake: (() => void) | null = null
-  port.on('message', (m: { t: 'credit' }) => {
-    if (m.t !== 'credit') return
-    credits++
-    wake?.()
-    wake = null
-  })
-  const post = (m: StreamMessage<T, S>, moved?: ArrayBuffer[]) => port.postMessage(m, moved)
+  const out = threadStreamWriter<T, S>(port, ahead)
   void (async () => {
     try {
-      for await (const item of produce((side) => post({ t: 'side', side }))) {
-        while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve))
-        credits--
-        post({ t: 'item', item }, transfer?.(item))
-      }
-      post({ t: 'end' })
+      for await (const item of produce(out.side)) await out.push(item, transfer?.(item))
+      out.end()
     } catch (err) {
-      post({ t: 'error', error: toErrorData(err) })
+      out.fail(err)
     }
   })()
 }

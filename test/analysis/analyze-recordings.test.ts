@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { analyzeRecordings } from '../../src-main/analysis/analyze-recordings'
 import { decodeThreadEntry } from '../../src-main/analysis/audio-thread'
+import { dealRecordings, embedLaneEntry, lanesFor } from '../../src-main/analysis/embed-lanes'
 import { embeddingsFile } from '../../src-main/analysis/embedding-files'
 import { rescoreHeads } from '../../src-main/analysis/rescore-heads'
 import { scoreThreadEntry } from '../../src-main/analysis/score-thread'
@@ -24,6 +25,7 @@ async function project(opts: { files?: number; seconds?: number } = {}): Promise
 
 const CPU = { threads: 1, provider: 'cpu' as const }
 const SCORE_THREAD = scoreThreadEntry(`${REPO_ROOT}/src-main/workers`)
+const EMBED_LANE = embedLaneEntry(`${REPO_ROOT}/src-main/workers`)
 
 function analyse(p: AnalysisProject, extra: Partial<Parameters<typeof analyzeRecordings>[0]> = {}) {
   return analyzeRecordings({ db: p.db, projectDir: p.dir, params: CPU, jobId: null, ...extra })
@@ -215,6 +217,78 @@ describe('analyzeRecordings', () => {
     const threaded = await analyse(p, { params: { ...CPU, threads: 2 }, decodeThread: decodeThreadEntry(`${REPO_ROOT}/src-main/workers`), decodeOnThread: 'always' })
     expect(threaded.analysed).toBe(2)
     expect(fileHashes(p, threaded.analysisId)).toEqual(first)
+  })
+
+  describe('lanes (two recordings at a time on worker threads)', () => {
+    /** An analysis with 2 threads on lanes (2 × 1 thread); the log says whether lanes ran. */
+    async function onLanes(p: AnalysisProject, extra: Partial<Parameters<typeof analyzeRecordings>[0]> = {}) {
+      const lines: string[] = []
+      const result = await analyse(p, { params: { ...CPU, threads: 2 }, embedLane: EMBED_LANE, log: (_level, m) => lines.push(m), ...extra })
+      return { result, lines }
+    }
+
+    it('gives the bytes and detections of one 1-thread session, whichever lane a recording lands on', async () => {
+      const p = await project({ files: 5, seconds: 6 })
+      addRandomHead(p, { thresholds: [0.3, 0.3] })
+      const single = await analyse(p)
+      const hashes = fileHashes(p, single.analysisId)
+      const view = modelView(p)
+      expect(view.length).toBeGreaterThan(0)
+      p.db.exec('DELETE FROM analysed_recordings; DELETE FROM detections;')
+      const { result, lines } = await onLanes(p)
+      expect(lines).toContain('2 recordings at a time, each with 1 encoder thread(s)')
+      expect(p.recordings.length).toBeGreaterThanOrEqual(4)
+      expect(result).toMatchObject({ analysed: p.recordings.length, windows: single.windows, detections: single.detections, failed: [], threads: 2 })
+      expect(fileHashes(p, result.analysisId)).toEqual(hashes)
+      expect(modelView(p)).toEqual(view)
+      const rows = p.db.prepare('SELECT embeddings_sha256 AS sha FROM analysed_recordings ORDER BY recording_id').all() as { sha: string }[]
+      expect(rows.map((r) => r.sha)).toEqual(hashes)
+    })
+
+    it('quarantines a corrupt file on one lane while both lanes go on', async () => {
+      const p = await project({ files: 4, seconds: 5 })
+      const bad = p.recordings[2]
+      writeFileSync(bad.path, readFileSync(bad.path).subarray(0, 30))
+      const { result, lines } = await onLanes(p)
+      expect(lines).toContain('2 recordings at a time, each with 1 encoder thread(s)')
+      expect(p.recordings.length).toBeGreaterThanOrEqual(3)
+      expect(result.analysed).toBe(p.recordings.length - 1)
+      expect(result.failed).toEqual([{ recordingId: bad.id, path: bad.path, code: 'AUDIO_TRUNCATED', reason: expect.stringContaining(bad.path) }])
+      expect(p.db.prepare("SELECT count(*) AS n FROM analysed_recordings WHERE status = 'done'").get()).toEqual({ n: p.recordings.length - 1 })
+      expect(() => statSync(embeddingsFile(p.dir, result.analysisId, bad.id))).toThrow()
+    })
+
+    it('stops both lanes on cancel, keeps what was committed, and a second run finishes with the same bytes', async () => {
+      const p = await project({ files: 6, seconds: 5 })
+      const reference = await analyse(p)
+      const hashes = fileHashes(p, reference.analysisId)
+      p.db.exec('DELETE FROM analysed_recordings; DELETE FROM detections;')
+      const cancel = new AbortController()
+      await expect(onLanes(p, { signal: cancel.signal, onCheckpoint: () => cancel.abort() })).rejects.toThrow()
+      const committed = (p.db.prepare("SELECT count(*) AS n FROM analysed_recordings WHERE status = 'done'").get() as { n: number }).n
+      expect(committed).toBeGreaterThanOrEqual(1)
+      expect(committed).toBeLessThan(p.recordings.length)
+      const { result } = await onLanes(p)
+      expect(result.analysed).toBe(p.recordings.length - committed)
+      expect(fileHashes(p, result.analysisId)).toEqual(hashes)
+    })
+
+    it('lays out two lanes from 2 threads up for encoders narrower than Base, and deals recordings by audio length', () => {
+      expect([1, 2, 3, 8].map((t) => lanesFor(t, 192))).toEqual([
+        { lanes: 1, threadsPerLane: 1 },
+        { lanes: 2, threadsPerLane: 1 },
+        { lanes: 2, threadsPerLane: 1 },
+        { lanes: 2, threadsPerLane: 4 },
+      ])
+      // Base-width encoders and wider keep one session with every thread
+      expect([lanesFor(2, 768), lanesFor(8, 1024)]).toEqual([
+        { lanes: 1, threadsPerLane: 2 },
+        { lanes: 1, threadsPerLane: 8 },
+      ])
+      const recs = [10, 1, 1, 1, 10, 3].map((durationS, id) => ({ id, durationS }))
+      expect(dealRecordings(recs, 2).map((lane) => lane.map((r) => r.id))).toEqual([[0, 5], [1, 2, 3, 4]])
+      expect(dealRecordings(recs.slice(0, 1), 2)).toEqual([[recs[0]]])
+    })
   })
 
   it('skips active heads made for other windows and says why', async () => {

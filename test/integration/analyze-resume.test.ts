@@ -23,7 +23,12 @@ afterEach(async () => {
 const SEED = Number(process.env.OPENBEATS_RESUME_SEED ?? 20240514)
 const KILLS = 3
 
-describe('analyze job, killed and resumed', () => {
+// threads 1: one session; threads 2: two recordings at a time on lanes (analysis/embed-lanes.ts),
+// whose commits interleave in no fixed order, so there detections are compared without their ids.
+describe.each([
+  { threads: 1, layout: 'one session' },
+  { threads: 2, layout: 'two lanes' },
+])('analyze job ($layout), killed and resumed', ({ threads }) => {
   it(`after ${KILLS} SIGKILLs at random points and resumes, the embeddings and detections equal an uninterrupted run`, async () => {
     const root = tempDir('obs-resume-')
     cleanups.push(root.cleanup)
@@ -37,16 +42,20 @@ describe('analyze job, killed and resumed', () => {
     await importSeason(db, { folders: [join(root.path, 'season')] })
     const encoderId = await ensureDemoEncoder(db, dir)
     addRandomHead({ db, dir, encoderId })
-    const params = { type: 'analyze' as const, threads: 1, provider: 'cpu' as const }
+    const params = { type: 'analyze' as const, threads, provider: 'cpu' as const }
 
     const snapshot = () => ({
       analysed: db.prepare('SELECT analysis_id, recording_id, status, fingerprint, windows, audio_s, embeddings_sha256 FROM analysed_recordings ORDER BY analysis_id, recording_id').all(),
-      detections: db.prepare('SELECT id, model_id, recording_id, label_id, start_s, end_s, score, review_state, settings FROM detections ORDER BY id').all(),
+      detections: db
+        .prepare(threads === 1 ? 'SELECT id, model_id, recording_id, label_id, start_s, end_s, score, review_state, settings FROM detections ORDER BY id' : 'SELECT model_id, recording_id, label_id, start_s, end_s, score, review_state, settings FROM detections ORDER BY model_id, recording_id, label_id, start_s')
+        .all(),
       files: readdirSync(analysisFolder(dir, 1)).sort().map((f) => [f, createHash('sha256').update(readFileSync(join(analysisFolder(dir, 1), f))).digest('hex')]),
     })
 
     const straight = await services.jobs.waitFor(services.jobs.start(params).id, undefined, 120_000)
     expect(straight.status).toBe('succeeded')
+    const logs = await services.handlers.jobs.logs({ id: straight.id }, call)
+    expect(logs.some((l) => l.message === '2 recordings at a time, each with 1 encoder thread(s)')).toBe(threads === 2)
     const reference = snapshot()
     expect(reference.analysed).toHaveLength(6)
     expect(reference.detections.length).toBeGreaterThan(0)
