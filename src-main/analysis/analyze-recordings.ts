@@ -27,7 +27,7 @@ import { DetectionStore } from './detection-store'
 import { defaultInferenceThreads } from './inference-threads'
 import { EmbeddingFileWriter, embeddingsFile, removePartialFiles } from './embedding-files'
 import { RecordingScorer } from './recording-scorer'
-import { dealRecordings, lanesFor, type LaneItem, type LaneRequest, type LaneSide } from './embed-lanes'
+import { dealRecordings, LANE_STOP_MS, lanesFor, type LaneItem, type LaneRequest, type LaneSide } from './embed-lanes'
 import { checkUnchanged } from './unchanged-recording'
 import { loadScoringHeads, type ScoringHead } from './scoring-heads'
 import { checkWindowGrid, type WindowGrid } from './window-grid'
@@ -323,6 +323,7 @@ async function consumeLane(x: LaneRun): Promise<void> {
       what: 'an analysis lane',
       unfinished: 'before its recordings were done',
       signal: x.signal,
+      stopGracefully: LANE_STOP_MS,
       onSide: (m) => {
         const rec = byId.get(m.rec)
         if (!rec) return

@@ -15,7 +15,7 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { AppErrorData } from '../../src-shared/errors'
 import { stream16k } from '../audio'
-import { AppError, toErrorData } from '../errors'
+import { AppError, throwIfAborted, toErrorData } from '../errors'
 import { threadStreamWriter, workerThreadEntry } from '../jobs/worker-thread'
 import { embedStream } from '../model/embed/embed-file'
 import { createEncoderEngine } from '../model/engine/encoder-engine'
@@ -27,6 +27,8 @@ import { checkUnchanged } from './unchanged-recording'
 export const WINDOWS_PER_ITEM = 64
 /** Messages a lane may have in flight before it waits for the job's thread (bounded memory). */
 export const LANE_ITEMS_AHEAD = 16
+/** How long a lane asked to stop may take to finish its encoder call before it is terminated. */
+export const LANE_STOP_MS = 30_000
 
 /** Encoders at least this wide (Base, 768, and up) keep one session with every thread. */
 export const LANES_BELOW_DIM = 768
@@ -83,6 +85,7 @@ function isUnreadableAudio(code: string): boolean {
 /**
  * The thread side: embeds the lane's recordings in order. A recording that cannot be read is
  * reported (`failed`) and the lane goes on; any other error ends the lane, and the job with it.
+ * Asked to stop, it finishes the encoder call in progress, releases its session and then ends.
  */
 export function serveEmbedLane(port: MessagePort, req: LaneRequest): void {
   const out = threadStreamWriter<LaneItem, LaneSide>(port, LANE_ITEMS_AHEAD)
@@ -90,7 +93,10 @@ export function serveEmbedLane(port: MessagePort, req: LaneRequest): void {
     try {
       const engine = await createEncoderEngine(req.modelDir, { threads: req.threads, providers: ['cpu'], spinning: req.spinning, verify: false })
       try {
-        for (const rec of req.recordings) await embedOne(rec, req, engine, out)
+        for (const rec of req.recordings) {
+          throwIfAborted(out.stopped)
+          await embedOne(rec, req, engine, out)
+        }
       } finally {
         await engine.dispose()
       }
@@ -122,6 +128,9 @@ async function embedOne(rec: PendingRecording, req: LaneRequest, engine: Awaited
       windowSeconds: req.windowS,
       hopSeconds: req.hopS,
       normalization: req.normalization,
+      // A stop request ends the run between two encoder calls; terminating the thread during
+      // one would take the whole process down (see streamFromThread's stopGracefully).
+      signal: out.stopped,
       ...(req.batchSize ? { batchSize: req.batchSize } : {}),
       onProgress: (p) => out.side({ t: 'progress', rec: rec.id, seconds: p.doneSeconds }),
       onWindow: async (w) => {

@@ -37,25 +37,34 @@ export interface ThreadStreamWriter<T, S> {
   side(side: S): void
   end(): void
   fail(err: unknown): void
+  /** Aborted when the starter asks the thread to stop (streamFromThread's `stopGracefully`); `push` then throws. */
+  readonly stopped: AbortSignal
 }
 
 /** A writer for the stream the starter reads with streamFromThread (`ahead` credits to begin with). */
 export function threadStreamWriter<T, S = never>(port: MessagePort, ahead: number): ThreadStreamWriter<T, S> {
   let credits = ahead
   let wake: (() => void) | null = null
-  port.on('message', (m: { t: 'credit' }) => {
-    if (m.t !== 'credit') return
-    credits++
+  const stop = new AbortController()
+  port.on('message', (m: { t: 'credit' | 'stop' }) => {
+    if (m.t === 'credit') credits++
+    else if (m.t === 'stop') stop.abort(new AppError('CANCELLED', 'the thread was asked to stop'))
+    else return
     wake?.()
     wake = null
   })
   const post = (m: StreamMessage<T, S>, moved?: ArrayBuffer[]) => port.postMessage(m, moved)
   return {
     async push(item, moved) {
-      while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve))
+      for (;;) {
+        throwIfAborted(stop.signal)
+        if (credits > 0) break
+        await new Promise<void>((resolve) => (wake = resolve))
+      }
       credits--
       post({ t: 'item', item }, moved)
     },
+    stopped: stop.signal,
     side: (side) => post({ t: 'side', side }),
     end: () => post({ t: 'end' }),
     fail: (err) => post({ t: 'error', error: toErrorData(err) }),
@@ -90,6 +99,13 @@ export interface ThreadStreamOptions<S> {
   unfinished: string
   signal?: AbortSignal
   onSide?: (side: S) => void
+  /**
+   * When the reader stops before the end (cancel, an error): ask the thread to stop and wait up
+   * to this many ms for its last message before terminating it. For threads that must not be
+   * terminated mid-call (onnxruntime-node aborts the process when its thread is torn down during
+   * a run); the thread watches its writer's `stopped`.
+   */
+  stopGracefully?: number
 }
 
 /** The starter side: the items the thread at `entry` streams (serveThreadStream); the thread is stopped when this ends. */
@@ -136,6 +152,16 @@ export async function* streamFromThread<T, S = never>(entry: string, workerData:
     }
   } finally {
     signal?.removeEventListener('abort', notify)
+    if (opts.stopGracefully !== undefined && !finished && !failure) {
+      worker.postMessage({ t: 'stop' })
+      const until = performance.now() + opts.stopGracefully
+      while (!finished && !failure && performance.now() < until) {
+        await new Promise<void>((resolve) => {
+          wake = resolve
+          setTimeout(resolve, Math.max(1, until - performance.now()))
+        })
+      }
+    }
     await worker.terminate()
   }
 }

@@ -273,6 +273,21 @@ describe('analyzeRecordings', () => {
       expect(fileHashes(p, result.analysisId)).toEqual(hashes)
     })
 
+    it('stops lanes mid-recording without tearing down a running session (the process lives on)', async () => {
+      const p = await project({ files: 4, seconds: 20 })
+      // cancel at several points inside the recordings, while both lanes are encoding
+      for (const after of [1, 3, 6]) {
+        p.db.exec('DELETE FROM analysed_recordings; DELETE FROM detections;')
+        const cancel = new AbortController()
+        let progress = 0
+        const run = onLanes(p, { signal: cancel.signal, onProgress: () => (++progress === after ? cancel.abort() : undefined) })
+        await expect(run).rejects.toMatchObject({ code: 'CANCELLED' })
+      }
+      p.db.exec('DELETE FROM analysed_recordings; DELETE FROM detections;')
+      const { result } = await onLanes(p)
+      expect(result.analysed).toBe(p.recordings.length)
+    })
+
     it('lays out two lanes from 2 threads up for encoders narrower than Base, and deals recordings by audio length', () => {
       expect([1, 2, 3, 8].map((t) => lanesFor(t, 192))).toEqual([
         { lanes: 1, threadsPerLane: 1 },
