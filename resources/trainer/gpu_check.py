@@ -109,6 +109,14 @@ def run_job(job: Dict[str, Any], path: str, timeout: float) -> Dict[str, Any]:
     return final
 
 
+def _window_and_clip_cosines(x: np.ndarray, y: np.ndarray) -> Tuple[np.ndarray, float]:
+    """Cosine of each window pair of two [W, D] embeddings, and of their clip means (float64)."""
+    x, y = x.astype(np.float64), y.astype(np.float64)
+    window = np.sum(x * y, 1) / (np.linalg.norm(x, axis=1) * np.linalg.norm(y, axis=1))
+    cx, cy = x.mean(0), y.mean(0)
+    return window, float(cx @ cy / (np.linalg.norm(cx) * np.linalg.norm(cy)))
+
+
 def embedding_cosines(a_dir: str, b_dir: str) -> Dict[str, Optional[float]]:
     a = json.load(open(os.path.join(a_dir, "index.json"), encoding="utf-8"))["recordings"]
     b = {r["id"]: r for r in json.load(open(os.path.join(b_dir, "index.json"), encoding="utf-8"))["recordings"]}
@@ -117,11 +125,10 @@ def embedding_cosines(a_dir: str, b_dir: str) -> Dict[str, Optional[float]]:
         other = b.get(rec["id"])
         if rec["status"] != "ok" or other is None or other["status"] != "ok":
             continue
-        x = np.load(os.path.join(a_dir, rec["embeddings"])).astype(np.float64)
-        y = np.load(os.path.join(b_dir, other["embeddings"])).astype(np.float64)
-        values.append(np.sum(x * y, 1) / (np.linalg.norm(x, axis=1) * np.linalg.norm(y, axis=1)))
-        cx, cy = x.mean(0), y.mean(0)
-        clip.append(float(cx @ cy / (np.linalg.norm(cx) * np.linalg.norm(cy))))
+        window, clip_cos = _window_and_clip_cosines(np.load(os.path.join(a_dir, rec["embeddings"])),
+                                                    np.load(os.path.join(b_dir, other["embeddings"])))
+        values.append(window)
+        clip.append(clip_cos)
     if not values:
         return {"window_min": None, "window_mean": None, "clip_min": None}
     cos = np.concatenate(values)
@@ -168,14 +175,6 @@ def ort_window_embeddings(onnx_path: str, wav_path: str, window_s: float, hop_s:
     return window_means(features, window_patch_ranges(features.shape[0], window_s, hop_s)), str(runtime), seconds
 
 
-def _cosines(x: np.ndarray, y: np.ndarray) -> Dict[str, float]:
-    x, y = x.astype(np.float64), y.astype(np.float64)
-    window = np.sum(x * y, 1) / (np.linalg.norm(x, axis=1) * np.linalg.norm(y, axis=1))
-    cx, cy = x.mean(0), y.mean(0)
-    return {"window_min": float(window.min()), "window_mean": float(window.mean()),
-            "clip": float(cx @ cy / (np.linalg.norm(cx) * np.linalg.norm(cy)))}
-
-
 def compare_with_onnxruntime(work: str, model_path: str, recording: Dict[str, Any], runs: Dict[str, str],
                              timeout: float) -> Dict[str, Any]:
     """Exports the fine-tuned model (the trainer's `export` job, which checks ONNX against PyTorch)
@@ -195,7 +194,8 @@ def compare_with_onnxruntime(work: str, model_path: str, recording: Dict[str, An
         gpu = np.load(os.path.join(run_dir, entry["embeddings"]))
         if gpu.shape != embeddings.shape:
             raise RuntimeError(f"{name}: {gpu.shape} windows vs onnxruntime's {embeddings.shape}")
-        out[name] = _cosines(gpu, embeddings)
+        window, clip = _window_and_clip_cosines(gpu, embeddings)
+        out[name] = {"window_min": float(window.min()), "window_mean": float(window.mean()), "clip": clip}
     return out
 
 

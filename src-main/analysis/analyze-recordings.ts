@@ -27,7 +27,7 @@ import { DetectionStore } from './detection-store'
 import { defaultInferenceThreads } from './inference-threads'
 import { EmbeddingFileWriter, embeddingsFile, removePartialFiles } from './embedding-files'
 import { RecordingScorer } from './recording-scorer'
-import { dealRecordings, LANE_STOP_MS, lanesFor, type LaneItem, type LaneRequest, type LaneSide } from './embed-lanes'
+import { dealRecordings, isUnreadableAudio, LANE_STOP_MS, lanesFor, type LaneItem, type LaneRequest, type LaneSide } from './embed-lanes'
 import { checkUnchanged } from './unchanged-recording'
 import { loadScoringHeads, type ScoringHead } from './scoring-heads'
 import { checkWindowGrid, type WindowGrid } from './window-grid'
@@ -75,10 +75,6 @@ export type AnalyzeCheckpoint = z.infer<typeof AnalyzeCheckpoint>
 function providersFor(choice: string | undefined): readonly ProviderName[] | undefined {
   if (!choice || choice === 'auto') return undefined
   return [choice as ProviderName]
-}
-
-function isUnreadableAudio(code: string): boolean {
-  return code.startsWith('AUDIO_')
 }
 
 async function defaultEngine(modelDir: string, opts: EngineOptions): Promise<EncoderEngine> {
@@ -388,7 +384,7 @@ async function runLanes(sink: RecordingSink, entry: string, layout: { lanes: num
         const scorer = s.scorerFor()
         scorers.push(scorer)
         const batchSize = sink.o.params.batchSize
-        const request: LaneRequest = { modelDir: s.modelDir, threads: layout.threadsPerLane, spinning: false, windowS: s.windowS, hopS: s.hopS, normalization: s.normalization, ...(batchSize ? { batchSize } : {}), recordings }
+        const request: LaneRequest = { modelDir: s.modelDir, threads: layout.threadsPerLane, windowS: s.windowS, hopS: s.hopS, normalization: s.normalization, ...(batchSize ? { batchSize } : {}), recordings }
         return consumeLane({
           ...sink,
           entry,

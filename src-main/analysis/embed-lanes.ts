@@ -16,9 +16,9 @@ import type { MessagePort } from 'node:worker_threads'
 import type { AppErrorData } from '../../src-shared/errors'
 import { stream16k } from '../audio'
 import { AppError, throwIfAborted, toErrorData } from '../errors'
-import { threadStreamWriter, workerThreadEntry } from '../jobs/worker-thread'
+import { threadStreamWriter, workerThreadEntry, type ThreadStreamWriter } from '../jobs/worker-thread'
 import { embedStream } from '../model/embed/embed-file'
-import { createEncoderEngine } from '../model/engine/encoder-engine'
+import { createEncoderEngine, type EncoderEngine } from '../model/engine/encoder-engine'
 import type { FbankNormalization } from '../model/types'
 import type { PendingRecording } from './analysis-repository'
 import { checkUnchanged } from './unchanged-recording'
@@ -62,7 +62,6 @@ export function dealRecordings<R extends { durationS: number }>(recordings: read
 export interface LaneRequest {
   modelDir: string
   threads: number
-  spinning: boolean
   windowS: number
   hopS: number
   normalization: FbankNormalization
@@ -78,7 +77,8 @@ export type LaneItem =
 
 export type LaneSide = { t: 'warning'; rec: number; message: string } | { t: 'progress'; rec: number; seconds: number }
 
-function isUnreadableAudio(code: string): boolean {
+/** Errors of a recording that cannot be read (quarantined; the analysis goes on) as opposed to errors that end the job. */
+export function isUnreadableAudio(code: string): boolean {
   return code.startsWith('AUDIO_')
 }
 
@@ -91,7 +91,7 @@ export function serveEmbedLane(port: MessagePort, req: LaneRequest): void {
   const out = threadStreamWriter<LaneItem, LaneSide>(port, LANE_ITEMS_AHEAD)
   void (async () => {
     try {
-      const engine = await createEncoderEngine(req.modelDir, { threads: req.threads, providers: ['cpu'], spinning: req.spinning, verify: false })
+      const engine = await createEncoderEngine(req.modelDir, { threads: req.threads, providers: ['cpu'], spinning: false /* lanes share the cores */, verify: false })
       try {
         for (const rec of req.recordings) {
           throwIfAborted(out.stopped)
@@ -107,7 +107,7 @@ export function serveEmbedLane(port: MessagePort, req: LaneRequest): void {
   })()
 }
 
-async function embedOne(rec: PendingRecording, req: LaneRequest, engine: Awaited<ReturnType<typeof createEncoderEngine>>, out: ReturnType<typeof threadStreamWriter<LaneItem, LaneSide>>): Promise<void> {
+async function embedOne(rec: PendingRecording, req: LaneRequest, engine: EncoderEngine, out: ThreadStreamWriter<LaneItem, LaneSide>): Promise<void> {
   const dim = engine.dim
   let batch = new Float32Array(WINDOWS_PER_ITEM * dim)
   let count = 0

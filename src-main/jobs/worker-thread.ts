@@ -157,8 +157,12 @@ export async function* streamFromThread<T, S = never>(entry: string, workerData:
       const until = performance.now() + opts.stopGracefully
       while (!finished && !failure && performance.now() < until) {
         await new Promise<void>((resolve) => {
-          wake = resolve
-          setTimeout(resolve, Math.max(1, until - performance.now()))
+          // the thread's last message or the deadline, whichever comes first; no timer is left behind
+          const timer = setTimeout(resolve, Math.max(1, until - performance.now()))
+          wake = () => {
+            clearTimeout(timer)
+            resolve()
+          }
         })
       }
     }

@@ -1,8 +1,9 @@
 // The analyze and rescore jobs' work, in process: audio-s/s of whole analyses (decode, resample,
 // fbank, encoder, window pooling, embedding files, head scoring, DB writes) against the encoder
 // alone on the same 62-patch chunks, for the demo model and a Base-size model, decoding inline or
-// on a worker thread, and (demo model) two recordings at a time on lane threads; rescoring a million stored windows; and the peak RSS of analysing a 2-hour
-// 384 kHz recording (a sparse file), measured in a child process.
+// on a worker thread, and (demo model) two recordings at a time on lane threads; rescoring a
+// million stored windows; and the peak RSS of analysing a 2-hour 384 kHz recording (a sparse
+// file), measured in a child process.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
